@@ -1,0 +1,286 @@
+import { ApiError } from '../clients/http';
+import type { EcwidClient } from '../clients/ecwid-client';
+import type { ShipStationClient } from '../clients/shipstation-client';
+import type { EcwidOrder, EcwidWeightUnit } from '../domain/ecwid';
+import { ecwidOrderIdOf, orderKey } from '../domain/ids';
+import { decideImport, type ImportSettings } from '../domain/order-filter';
+import { mapOrder } from '../domain/order-mapping';
+import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
+import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
+import { pickStockLocation } from '../domain/stock-location';
+import { importLatencySeconds, ordersProcessed } from '../observability/metrics';
+import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
+import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
+import { classified } from './failures';
+import { syncCache } from './sync-cache';
+
+export interface ImportOrdersInput {
+  storeId: number;
+  syncId: string;
+  credentials: ConnectionCredentials;
+  settings: ConnectionSettings;
+  /** Page mode: orders updated since (unix seconds), from this offset. */
+  updatedFrom?: number;
+  offset?: number;
+  /** ID mode (webhooks, retries): these orders only. */
+  orderIds?: string[];
+  /** id → updateTimestamp already sent; such orders are not sent again. */
+  recentlySent: Record<string, number>;
+}
+
+export interface ImportOrdersResult {
+  /** Worker clock (unix seconds) when the page was read: the next incremental sync starts near it. */
+  startedAt: number;
+  count: number;
+  total: number;
+  outcomes: OrderOutcome[];
+}
+
+const CREATE_BATCH = 100;
+
+/**
+ * Imports one page (at most 100 orders) through the four stages: fetch from Ecwid, filter (with a reason
+ * for each order left out), map (pure), and create in ShipStation with one bulk call.
+ * The stages are separate functions; they share one activity so the workflow history keeps a one-line
+ * outcome per order instead of every order's full data twice (see README, "History").
+ */
+export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInput): Promise<ImportOrdersResult> {
+  const startedAt = Math.floor(Date.now() / 1000);
+  const ecwid = ecwidFor(deps, input.storeId, input.credentials);
+  const cached = syncCache(input.syncId);
+
+  // 1. fetch
+  const { orders, total, missingIds } = await classified(() => fetchOrders(ecwid, input));
+  heartbeat({ stage: 'fetched', count: orders.length });
+
+  const outcomes: OrderOutcome[] = [];
+  const seen = new Set<string>();
+  const toConsider: EcwidOrder[] = [];
+  for (const order of orders) {
+    const id = safeId(order);
+    if (seen.has(id)) continue; // the same order on two pages while it changed
+    seen.add(id);
+    if (order.updateTimestamp !== undefined && input.recentlySent[id] === order.updateTimestamp) {
+      outcomes.push({ id, outcome: 'unchanged' });
+      continue;
+    }
+    toConsider.push(order);
+  }
+
+  // 2. filter
+  const importSettings: ImportSettings = {
+    importPickupOrders: input.settings.importPickupOrders,
+    importSince: input.settings.importSince,
+    statusMapping: input.settings.statusMapping,
+    giftFieldNames: input.settings.giftFieldNames,
+    giftMessageFieldNames: input.settings.giftMessageFieldNames,
+    stockLocationAttribute: input.settings.stockLocationAttribute,
+  };
+  const accepted: { order: EcwidOrder; status: ShipStationOrderStatus; physicalItems: NonNullable<EcwidOrder['items']> }[] = [];
+  for (const order of toConsider) {
+    const id = safeId(order);
+    try {
+      const d = decideImport(order, importSettings);
+      if (d.import) accepted.push({ order, status: d.status, physicalItems: d.physicalItems });
+      else outcomes.push({ id, outcome: 'skipped', reason: d.reason, updateTimestamp: order.updateTimestamp });
+    } catch (err) {
+      outcomes.push({ id, outcome: 'failed', reason: `invalid order: ${errorText(err)}` });
+    }
+  }
+
+  const ss = accepted.length > 0 || missingIds.length > 0 ? shipstationFor(deps, input.credentials) : undefined;
+
+  // Orders Ecwid no longer has: cancel what is still open in ShipStation.
+  if (ss && missingIds.length > 0) {
+    outcomes.push(...(await cancelInShipStation(ss, input.storeId, missingIds)));
+  }
+
+  if (ss && accepted.length > 0) {
+    // Look-ups for the mapping: the weight unit, and the stock location of each distinct product.
+    const weightUnit = await cached('profile', () => classified(() => ecwid.getProfile())).then(
+      (p) => (p.formatsAndUnits?.weightUnit ?? 'KILOGRAM') as EcwidWeightUnit,
+    );
+    const stockLocations = await lookUpStockLocations(ecwid, accepted.flatMap((a) => a.physicalItems), input.settings, cached);
+    heartbeat({ stage: 'looked-up' });
+
+    // 3. map (pure), and the rule that a closed order is never created
+    const toCreate: { id: string; order: ShipStationOrder; updateTimestamp?: number; cancelling: boolean }[] = [];
+    for (const a of accepted) {
+      const id = safeId(a.order);
+      try {
+        const mapped = mapOrder(a.order, a.status, a.physicalItems, {
+          storeId: input.storeId,
+          weightUnit,
+          shipstationStoreId: input.settings.shipstationStoreId,
+          stockLocations,
+          giftFieldNames: input.settings.giftFieldNames,
+          giftMessageFieldNames: input.settings.giftMessageFieldNames,
+        }).order;
+        if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
+          // Only an order already open in ShipStation is moved to shipped/cancelled; a new one is not created.
+          const existing = await cached(`ss:${mapped.orderKey}`, () => classified(() => findShipStationOrder(ss, mapped)));
+          if (!existing) {
+            outcomes.push({ id, outcome: 'skipped', reason: `closed_before_import:${a.status}`, updateTimestamp: a.order.updateTimestamp });
+            continue;
+          }
+          if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
+            outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
+            continue;
+          }
+        }
+        toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
+      } catch (err) {
+        outcomes.push({ id, outcome: 'failed', reason: `mapping failed: ${errorText(err)}` });
+      }
+    }
+
+    // 4. create (bulk, paced by ShipStation's rate-limit headers)
+    for (let i = 0; i < toCreate.length; i += CREATE_BATCH) {
+      const batch = toCreate.slice(i, i + CREATE_BATCH);
+      const results = await classified(() => createInShipStation(ss, batch.map((b) => b.order)));
+      for (const b of batch) {
+        const r = results.get(b.order.orderKey);
+        if (r?.success) {
+          outcomes.push({ id: b.id, outcome: b.cancelling ? 'cancelled' : 'imported', updateTimestamp: b.updateTimestamp });
+          if (b.updateTimestamp) importLatencySeconds.observe(Math.max(0, Date.now() / 1000 - b.updateTimestamp));
+        } else if (r && /shipped|cancel/i.test(r.errorMessage ?? '')) {
+          outcomes.push({ id: b.id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: b.updateTimestamp });
+        } else {
+          outcomes.push({ id: b.id, outcome: 'failed', reason: r?.errorMessage ?? 'ShipStation returned no result for this order' });
+        }
+      }
+      heartbeat({ stage: 'created', done: i + batch.length });
+    }
+  }
+
+  for (const o of outcomes) ordersProcessed.inc({ outcome: o.outcome, reason: o.outcome === 'skipped' ? reasonLabel(o.reason) : '' });
+  return { startedAt, count: orders.length + missingIds.length, total, outcomes };
+}
+
+async function fetchOrders(
+  ecwid: EcwidClient,
+  input: ImportOrdersInput,
+): Promise<{ orders: EcwidOrder[]; total: number; missingIds: string[] }> {
+  if (input.orderIds) {
+    const page = await ecwid.searchOrders({ ids: input.orderIds, limit: 100 });
+    const found = new Set(page.items.map((o) => safeId(o)));
+    const orders = [...page.items];
+    const missingIds: string[] = [];
+    // The search leaves out unfinished checkouts; read those one by one, and a 404 means deleted.
+    for (const id of input.orderIds.filter((x) => !found.has(x))) {
+      try {
+        orders.push(await ecwid.getOrder(id));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') missingIds.push(id);
+        else throw err;
+      }
+    }
+    return { orders, total: orders.length + missingIds.length, missingIds };
+  }
+  const page = await ecwid.searchOrders({ updatedFrom: input.updatedFrom, offset: input.offset ?? 0, limit: 100 });
+  return { orders: page.items, total: page.total, missingIds: [] };
+}
+
+async function lookUpStockLocations(
+  ecwid: EcwidClient,
+  items: NonNullable<EcwidOrder['items']>,
+  settings: ConnectionSettings,
+  cached: ReturnType<typeof syncCache>,
+): Promise<Record<string, string | undefined>> {
+  const productIds = [...new Set(items.map((i) => i.productId).filter((p): p is number => typeof p === 'number' && p > 0))];
+  const entries = await Promise.all(
+    productIds.map(async (pid) => {
+      const location = await cached(`product:${pid}`, async () => {
+        try {
+          return pickStockLocation(await ecwid.getProduct(pid), settings.stockLocationAttribute);
+        } catch (err) {
+          // A deleted product has no location; the order still imports without one.
+          if (err instanceof ApiError && err.status === 404) return undefined;
+          throw err;
+        }
+      });
+      return [String(pid), location] as const;
+    }),
+  ).catch((err: unknown) => classified(() => Promise.reject(err)));
+  return Object.fromEntries(entries);
+}
+
+interface CreateResult {
+  success: boolean;
+  errorMessage: string | null;
+}
+
+/**
+ * One bulk call. If ShipStation rejects the whole request as malformed (400), split it in halves until the
+ * bad order stands alone, so one bad order never blocks the others.
+ */
+export async function createInShipStation(ss: ShipStationClient, orders: ShipStationOrder[]): Promise<Map<string, CreateResult>> {
+  const out = new Map<string, CreateResult>();
+  if (orders.length === 0) return out;
+  try {
+    const res = await ss.createOrders(orders);
+    for (const r of res.results ?? []) out.set(r.orderKey, { success: r.success, errorMessage: r.errorMessage });
+    return out;
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 400) throw err;
+    if (orders.length === 1) {
+      out.set(orders[0].orderKey, { success: false, errorMessage: err.message });
+      return out;
+    }
+    const mid = Math.ceil(orders.length / 2);
+    for (const half of [orders.slice(0, mid), orders.slice(mid)]) {
+      for (const [k, v] of await createInShipStation(ss, half)) out.set(k, v);
+    }
+    return out;
+  }
+}
+
+/** The ShipStation order with this key, found by its order number (V1 has no look-up by key). */
+export async function findShipStationOrder(
+  ss: ShipStationClient,
+  ref: { orderKey: string; orderNumber: string },
+): Promise<ShipStationOrder | undefined> {
+  const res = await ss.listOrders({ orderNumber: ref.orderNumber, pageSize: 100 });
+  return res.orders.find((o) => o.orderKey === ref.orderKey);
+}
+
+/** Cancels the open ShipStation orders of Ecwid orders that were deleted. */
+export async function cancelInShipStation(ss: ShipStationClient, storeId: number, orderIds: string[]): Promise<OrderOutcome[]> {
+  const outcomes: OrderOutcome[] = [];
+  for (const id of orderIds) {
+    const key = orderKey(storeId, { id });
+    const existing = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: id }));
+    if (!existing) {
+      outcomes.push({ id, outcome: 'skipped', reason: 'deleted_in_ecwid' });
+    } else if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
+      outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation' });
+    } else {
+      const results = await classified(() => createInShipStation(ss, [{ ...existing, orderStatus: 'cancelled' }]));
+      const r = results.get(key);
+      outcomes.push(
+        r?.success
+          ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' }
+          : { id, outcome: 'failed', reason: r?.errorMessage ?? 'cancel failed' },
+      );
+    }
+    heartbeat({ stage: 'cancelling', id });
+  }
+  return outcomes;
+}
+
+function safeId(order: EcwidOrder): string {
+  try {
+    return ecwidOrderIdOf(order);
+  } catch {
+    return String(order.internalId ?? 'unknown');
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Metric label: the reason family only (`unmapped_status`), to keep label values few. */
+function reasonLabel(reason: string | undefined): string {
+  return (reason ?? 'unknown').split(':')[0];
+}

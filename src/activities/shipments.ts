@@ -1,0 +1,164 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApiError } from '../clients/http';
+import { parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
+import { buildFulfillmentUpdate } from '../domain/shipment-update';
+import type { EcwidOrderExtraField } from '../domain/ecwid';
+import type { ShipStationShipment } from '../domain/shipstation';
+import { fulfillmentLatencySeconds } from '../observability/metrics';
+import { ECWID_ORDER_ID, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
+import {
+  credentialsQuery,
+  shipNoticeSignal,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+  type ShipNotice,
+  type ShipmentWorkflowInput,
+} from '../workflows/definitions';
+import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
+import { classified, toActivityFailure } from './failures';
+import { findShipStationOrder } from './import-orders';
+import { toShipStationQueryDate } from './shipstation-dates';
+
+/** Shipments of one resource URL, grouped by the Ecwid order they belong to. */
+export interface ShipNoticeGroup {
+  storeId: number;
+  orderId: string;
+  shipmentIds: number[];
+}
+
+function temporal(deps: ActivityDeps): Client {
+  if (!deps.temporal) throw new Error('activities need a Temporal client for shipment write-back');
+  return deps.temporal;
+}
+
+/** The store's current credentials, read from its sync workflow (the single place they live). */
+export async function credentialsOf(deps: ActivityDeps, storeId: number): Promise<ConnectionCredentials> {
+  try {
+    return await temporal(deps).workflow.getHandle(storeSyncWorkflowId(storeId)).query(credentialsQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw ApplicationFailure.nonRetryable(`Ecwid store ${storeId} is not connected`, 'StoreNotConnected');
+    }
+    throw err;
+  }
+}
+
+/** Fetches a SHIP_NOTIFY resource URL (its origin was checked by the API) and groups its shipments by order. */
+export async function fetchShipNotice(deps: ActivityDeps, input: { storeId: number; resourceUrl: string }): Promise<ShipNoticeGroup[]> {
+  const credentials = await credentialsOf(deps, input.storeId);
+  const ss = shipstationFor(deps, credentials);
+  const shipments: ShipStationShipment[] = [];
+  for (let page = 1; ; page++) {
+    const url = new URL(input.resourceUrl);
+    if (page > 1) url.searchParams.set('page', String(page));
+    const res = await classified(() =>
+      ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(url.toString()),
+    );
+    shipments.push(...(res.shipments ?? []));
+    if (!res.pages || page >= res.pages) break;
+  }
+  return groupByOrder(shipments, input.storeId);
+}
+
+export function groupByOrder(shipments: ShipStationShipment[], onlyStoreId?: number): ShipNoticeGroup[] {
+  const groups = new Map<string, ShipNoticeGroup>();
+  for (const s of shipments) {
+    const ref = parseOrderKey(s.orderKey ?? '');
+    if (!ref) continue; // a label for an order that did not come from this connector
+    const storeId = Number(ref.storeId);
+    if (onlyStoreId !== undefined && storeId !== onlyStoreId) continue;
+    const key = `${storeId}:${ref.orderId}`;
+    const g = groups.get(key) ?? { storeId, orderId: ref.orderId, shipmentIds: [] };
+    g.shipmentIds.push(s.shipmentId);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/** Hands each order's shipments to its shipment workflow (created on first use; one per Ecwid order). */
+export async function deliverShipNotices(deps: ActivityDeps, input: { groups: ShipNoticeGroup[]; source: string }): Promise<number> {
+  const client = temporal(deps);
+  for (const g of input.groups) {
+    const args: ShipmentWorkflowInput = { storeId: g.storeId, orderId: g.orderId };
+    await client.workflow.signalWithStart('shipmentWriteBack', {
+      workflowId: shipmentWorkflowId(g.storeId, g.orderId),
+      taskQueue: deps.taskQueue ?? 'ecwid-shipstation',
+      args: [args],
+      signal: shipNoticeSignal,
+      signalArgs: [{ source: input.source, shipmentIds: g.shipmentIds } satisfies ShipNotice],
+      typedSearchAttributes: [
+        { key: ECWID_STORE_ID, value: String(g.storeId) },
+        { key: ECWID_ORDER_ID, value: g.orderId },
+        { key: SHIPMENT_STATE, value: 'updating' },
+      ],
+      staticSummary: `Shipment write-back for Ecwid order ${g.orderId} (store ${g.storeId})`,
+    });
+  }
+  return input.groups.length;
+}
+
+export interface ApplyShipmentsResult {
+  appliedShipmentIds: number[];
+  trackingNumber?: string;
+  /** Set when every label of the order is voided: nothing is written. */
+  noUpdate?: string;
+}
+
+/**
+ * Writes the order's shipments to Ecwid: SHIPPED, the newest live tracking number, carrier, service,
+ * carrier fee and notes to buyer. Computed from every shipment of the order, so voids and replacements
+ * come out right whatever order the notices arrive in.
+ */
+export async function applyShipmentsToEcwid(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<ApplyShipmentsResult> {
+  const credentials = await credentialsOf(deps, input.storeId);
+  const ss = shipstationFor(deps, credentials);
+  const key = `ecwid-${input.storeId}-${input.orderId}`;
+  const ssOrder = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: input.orderId }));
+  const list = await classified(() =>
+    ss.listShipments(ssOrder?.orderId ? { orderId: ssOrder.orderId, pageSize: 500 } : { orderNumber: input.orderId, pageSize: 500 }),
+  );
+  const shipments = (list.shipments ?? []).filter((s) => s.orderKey === key);
+  heartbeat({ stage: 'shipments', count: shipments.length });
+  const notesToBuyer = (ssOrder as { notesToBuyer?: string | null } | undefined)?.notesToBuyer ?? undefined;
+  const update = buildFulfillmentUpdate(shipments, { notesToBuyer });
+  const appliedShipmentIds = shipments.map((s) => s.shipmentId);
+  if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate };
+
+  const ecwid = ecwidFor(deps, input.storeId, credentials);
+  try {
+    // Keep the order's other extra fields: replace only ours.
+    const current = await ecwid.getOrder(input.orderId);
+    const ours = new Set((update.orderExtraFields ?? []).map((f) => f.id));
+    const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id));
+    await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      throw ApplicationFailure.nonRetryable(`Ecwid order ${input.orderId} no longer exists (404)`, 'EcwidOrderNotFound');
+    }
+    throw toActivityFailure(err);
+  }
+  const newest = shipments.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
+  if (newest.length > 0) fulfillmentLatencySeconds.observe(Math.max(0, (Date.now() - Math.max(...newest)) / 1000));
+  return { appliedShipmentIds, trackingNumber: update.trackingNumber };
+}
+
+/** Lists labels created since the last check, and feeds them to the same shipment workflows (lost webhooks). */
+export async function reconcileShipmentsSince(
+  deps: ActivityDeps,
+  input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; since?: number },
+): Promise<number> {
+  const startedAt = Math.floor(Date.now() / 1000);
+  const since = (input.since ?? startedAt - 86_400) - 600;
+  const ss = shipstationFor(deps, input.credentials);
+  const groups: ShipNoticeGroup[] = [];
+  for (let page = 1; ; page++) {
+    const q: Record<string, string | number> = { createDateStart: toShipStationQueryDate(since), page, pageSize: 500 };
+    if (input.settings.shipstationStoreId) q.storeId = input.settings.shipstationStoreId;
+    const res = await classified(() => ss.listShipments(q));
+    groups.push(...groupByOrder(res.shipments ?? [], input.storeId));
+    if (!res.pages || page >= res.pages) break;
+  }
+  if (groups.length > 0) await deliverShipNotices(deps, { groups, source: 'reconcile' });
+  return startedAt;
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Logger } from '../logging/logger';
+import { ConnectionService } from '../connections/connection-service';
+import { registry } from '../observability/metrics';
+import { requireAdmin } from './auth';
+import { codecRoutes } from './routes/codec';
+import { connectionRoutes } from './routes/connections';
+import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
+import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
+
+export interface AppOptions {
+  client: Client;
+  logger: Logger;
+  adminToken: string;
+  taskQueue: string;
+  ecwidApiUrl: string;
+  shipstationApiUrl: string;
+  ecwidClientSecret?: string;
+  shipstationWebhookSecret?: string;
+  defaultPollIntervalSeconds: number;
+  codec: PayloadCodec;
+  temporalUiOrigin: string;
+  /**
+   * `npm start` only: the local Web UI can't send our bearer token, so codec calls from loopback pass without it.
+   * Never set in production, where the codec sits behind the admin token (or a proxy that adds it).
+   */
+  codecAllowLoopbackWithoutToken?: boolean;
+}
+
+/** The HTTP surface: connections (admin), webhooks (signed or secret-bearing), codec, health and metrics. */
+export function createApp(opts: AppOptions): { app: express.Express; service: ConnectionService } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+
+  // Request IDs in every log line; the query string is never logged (the ShipStation webhook secret is in it).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const id = (req.header('x-request-id') ?? '').slice(0, 64) || randomUUID();
+    res.setHeader('X-Request-Id', id);
+    const started = Date.now();
+    res.on('finish', () =>
+      opts.logger.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started }, 'request'),
+    );
+    next();
+  });
+
+  // JSON only, and small: no route here needs more than a connection form or a webhook.
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'text/json'] }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'text/json'])) {
+      res.status(415).json({ error: 'unsupported_media_type', message: 'send application/json' });
+      return;
+    }
+    next();
+  });
+
+  const service = new ConnectionService({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    ecwidApiUrl: opts.ecwidApiUrl,
+    defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
+  });
+  const admin = requireAdmin(opts.adminToken);
+
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/metrics', admin, async (_req, res) => {
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(await registry.metrics());
+  });
+  app.use(ecwidWebhookRoutes({ clientSecret: opts.ecwidClientSecret, service, logger: opts.logger }));
+  app.use(
+    shipstationWebhookRoutes({
+      secret: opts.shipstationWebhookSecret,
+      shipstationApiUrl: opts.shipstationApiUrl,
+      client: opts.client,
+      taskQueue: opts.taskQueue,
+      logger: opts.logger,
+    }),
+  );
+  const codecAuth = (req: Request, res: Response, next: NextFunction) =>
+    opts.codecAllowLoopbackWithoutToken && isLoopback(req.socket.remoteAddress) ? next() : admin(req, res, next);
+  app.use(codecRoutes({ codec: opts.codec, uiOrigin: opts.temporalUiOrigin, requireAdmin: codecAuth }));
+  app.use('/connections', admin);
+  app.use(connectionRoutes(service));
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  // Errors: a message for the client, the details in the log, never a stack trace in a response.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    if (status >= 500) opts.logger.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    if (status === 413) res.status(413).json({ error: 'payload_too_large' });
+    else if (status === 400) res.status(400).json({ error: 'malformed_json' });
+    else if (status < 500) res.status(status).json({ error: 'bad_request' });
+    else res.status(503).json({ error: 'temporarily_unavailable', message: 'try again shortly' });
+  });
+  return { app, service };
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,33 @@
+import { exitOnConfigError, loadEnv, requireVars } from '../config/env';
+import { createLogger } from '../logging/logger';
+import { connectClient } from '../temporal/connection';
+import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
+import { createApp } from './app';
+
+/** `npm run api`: the production HTTP API, configured by environment variables only. */
+async function main(): Promise<void> {
+  const env = requireVars(loadEnv(), ['ENCRYPTION_KEY', 'ADMIN_TOKEN'], 'the API encrypts payloads and authenticates operators');
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
+  const client = await connectClient(env);
+  const { app } = createApp({
+    client,
+    logger,
+    adminToken: env.ADMIN_TOKEN,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    ecwidApiUrl: env.ECWID_API_URL,
+    shipstationApiUrl: env.SHIPSTATION_API_URL,
+    ecwidClientSecret: env.ECWID_CLIENT_SECRET,
+    shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+    defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
+    codec: new EncryptionCodec(keysFromEnv(env.ENCRYPTION_KEY, env.ENCRYPTION_OLD_KEYS)),
+    temporalUiOrigin: env.TEMPORAL_UI_ORIGIN,
+  });
+  const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'api listening'));
+  const stop = () => {
+    server.close(() => void client.connection.close().then(() => process.exit(0)));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => exitOnConfigError(err));

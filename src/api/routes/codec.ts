@@ -1,0 +1,58 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import type { PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+
+const payloadsSchema = z.object({
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
+    .max(1000),
+});
+
+/**
+ * The codec server the Temporal Web UI (and `temporal --codec-endpoint`) calls to show decrypted payloads.
+ * Same admin token as the API; CORS only for the UI's origin.
+ */
+export function codecRoutes(opts: { codec: PayloadCodec; uiOrigin: string; requireAdmin: (req: Request, res: Response, next: NextFunction) => void }): Router {
+  const r = Router();
+  const cors = (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.header('origin');
+    if (origin && origin === opts.uiOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+  r.use('/codec', cors);
+  for (const op of ['encode', 'decode'] as const) {
+    r.post(`/codec/${op}`, opts.requireAdmin, async (req, res) => {
+      const parsed = payloadsSchema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'invalid_body' });
+        return;
+      }
+      const payloads = parsed.data.payloads.map((p) => ({
+        metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Buffer.from(p.data ?? '', 'base64'),
+      }));
+      try {
+        const out = op === 'encode' ? await opts.codec.encode(payloads) : await opts.codec.decode(payloads);
+        res.json({
+          payloads: out.map((p) => ({
+            metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+            data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+          })),
+        });
+      } catch {
+        res.status(400).json({ error: 'codec_failed', message: `could not ${op} the payloads (wrong key?)` });
+      }
+    });
+  }
+  return r;
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type {
+  ShipStationCreateOrdersResult,
+  ShipStationOrder,
+  ShipStationShipmentPage,
+} from '../domain/shipstation';
+import { recordApiCall } from '../observability/metrics';
+import { ApiError, endpointName, httpRequest, parseRetryAfter, type RequestOptions } from './http';
+import { markExhausted, observeWindow, waitForSlot, type PaceHooks } from './rate-pacer';
+
+export interface ShipStationCredentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface ShipStationClientOptions extends ShipStationCredentials {
+  baseUrl: string;
+  timeoutMs?: number;
+  hooks?: PaceHooks;
+  /** How many 429s to sit out inside one call before giving the error to Temporal's retry. */
+  max429Waits?: number;
+}
+
+export interface ShipStationWebhook {
+  WebHookID: number;
+  StoreID: number | null;
+  HookType: string;
+  Url: string;
+  Name?: string;
+}
+
+/** ShipStation V1 for one API key, paced by its X-Rate-Limit-* headers. */
+export class ShipStationClient {
+  private readonly auth: string;
+  /** The pacing key: a hash, so the API key itself never sits in memory maps or metrics labels. */
+  readonly budgetKey: string;
+
+  constructor(private readonly opts: ShipStationClientOptions) {
+    this.auth = `Basic ${Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64')}`;
+    this.budgetKey = createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16);
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl.replace(/\/$/, '');
+  }
+
+  /** Calls an absolute URL (used for SHIP_NOTIFY resource URLs, whose origin the caller has checked). */
+  async callUrl<T>(url: string, init: RequestOptions = {}): Promise<T> {
+    let waits = 0;
+    for (;;) {
+      await waitForSlot(this.budgetKey, 'shipstation', this.opts.hooks ?? {});
+      const started = Date.now();
+      const endpoint = endpointName(url);
+      let res;
+      try {
+        res = await httpRequest('shipstation', url, {
+          ...init,
+          headers: { Authorization: this.auth, ...init.headers },
+          timeoutMs: init.timeoutMs ?? this.opts.timeoutMs ?? 60_000,
+          signal: init.signal ?? this.opts.hooks?.signal,
+        });
+      } catch (err) {
+        recordApiCall('shipstation', endpoint, 0, Date.now() - started);
+        throw err;
+      }
+      recordApiCall('shipstation', endpoint, res.status, Date.now() - started);
+      const remaining = numberHeader(res.headers.get('x-rate-limit-remaining'));
+      const reset = numberHeader(res.headers.get('x-rate-limit-reset'));
+      observeWindow(this.budgetKey, remaining, reset);
+      if (res.status >= 200 && res.status < 300) return res.body as T;
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? reset;
+      if (res.status === 429) {
+        markExhausted(this.budgetKey, retryAfter ?? 60);
+        // Another process using the same key took the slot: wait for the window inside this call a few times.
+        if (waits < (this.opts.max429Waits ?? 2)) {
+          waits += 1;
+          continue;
+        }
+      }
+      const body = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as {
+        Message?: string;
+        ExceptionMessage?: string;
+        ModelState?: Record<string, string[]>;
+      };
+      const detail = [body.Message, body.ExceptionMessage, body.ModelState ? JSON.stringify(body.ModelState) : undefined]
+        .filter(Boolean)
+        .join(' ');
+      throw new ApiError(
+        'shipstation',
+        res.status,
+        `ShipStation ${init.method ?? 'GET'} ${endpoint} answered ${res.status}${detail ? `: ${detail}` : ''}`,
+        undefined,
+        retryAfter,
+        endpoint,
+      );
+    }
+  }
+
+  private call<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    return this.callUrl<T>(`${this.baseUrl}${path}`, init);
+  }
+
+  createOrders(orders: ShipStationOrder[]): Promise<ShipStationCreateOrdersResult> {
+    return this.call('/orders/createorders', { method: 'POST', body: orders });
+  }
+
+  createOrder(order: ShipStationOrder): Promise<ShipStationOrder> {
+    return this.call('/orders/createorder', { method: 'POST', body: order });
+  }
+
+  listOrders(q: Record<string, string | number>): Promise<{ orders: ShipStationOrder[]; total: number; page: number; pages: number }> {
+    const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
+    return this.call(`/orders?${params.toString()}`);
+  }
+
+  listShipments(q: Record<string, string | number>): Promise<ShipStationShipmentPage> {
+    const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
+    return this.call(`/shipments?${params.toString()}`);
+  }
+
+  listWebhooks(): Promise<ShipStationWebhook[]> {
+    return this.call<ShipStationWebhook[] | { webhooks: ShipStationWebhook[] }>('/webhooks').then((b) =>
+      Array.isArray(b) ? b : (b.webhooks ?? []),
+    );
+  }
+
+  subscribeWebhook(body: { target_url: string; event: string; store_id?: number; friendly_name?: string }): Promise<{ id: number }> {
+    return this.call('/webhooks/subscribe', { method: 'POST', body });
+  }
+
+  deleteWebhook(id: number): Promise<unknown> {
+    return this.call(`/webhooks/${id}`, { method: 'DELETE' });
+  }
+
+  listStores(): Promise<{ storeId: number; storeName: string; active?: boolean }[]> {
+    return this.call('/stores');
+  }
+}
+
+function numberHeader(v: string | null): number | undefined {
+  if (v === null) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the connector reads, validated once at start-up.
+ * A bad value stops the process with a message naming the variable, instead of failing later mid-sync.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)');
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('ecwid-shipstation'),
+  /** Temporal Cloud / TLS cluster: an API key turns TLS on. */
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  ECWID_API_URL: z.url().default('https://app.ecwid.com/api/v3'),
+  ECWID_OAUTH_URL: z.url().default('https://my.ecwid.com/api/oauth'),
+  ECWID_CLIENT_ID: optionalString,
+  ECWID_CLIENT_SECRET: optionalString,
+  SHIPSTATION_API_URL: z.url().default('https://ssapi.shipstation.com'),
+  SHIPSTATION_API_KEY: optionalString,
+  SHIPSTATION_API_SECRET: optionalString,
+  SHIPSTATION_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 24, {
+    message: 'must be at least 24 characters: it is the only thing that authenticates ShipStation webhooks',
+  }),
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  ENCRYPTION_KEY: base64Key.optional(),
+  /** Previous keys, comma-separated `id:base64`, still accepted for decryption during a rotation. */
+  ENCRYPTION_OLD_KEYS: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Default poll interval of a new connection, in seconds. */
+  DEFAULT_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** ShipStation's per-key budget; lower it if other apps share the key. */
+  SHIPSTATION_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(40),
+  /** Origin of the Temporal Web UI, allowed by CORS on the codec endpoints. */
+  TEMPORAL_UI_ORIGIN: z.string().default('http://localhost:8233'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Requires variables that a given process cannot run without; names them all in one message. */
+export function requireVars<K extends keyof Env>(env: Env, keys: K[], why: string): { [P in K]-?: NonNullable<Env[P]> } & Env {
+  const missing = keys.filter((k) => env[k] === undefined || env[k] === '');
+  if (missing.length > 0) {
+    throw new ConfigError(`Missing environment variable(s) ${missing.join(', ')}: ${why}`);
+  }
+  return env as { [P in K]-?: NonNullable<Env[P]> } & Env;
+}
+
+/** Runs `main`, printing configuration errors readably instead of as a stack trace. */
+export function exitOnConfigError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}

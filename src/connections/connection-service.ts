@@ -1,0 +1,190 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { storeSyncWorkflowId } from '../domain/ids';
+import { CONNECTION_STATE, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
+import {
+  disconnectSignal,
+  needsReconnectSignal,
+  orderDecisionQuery,
+  pauseSignal,
+  resumeSignal,
+  retryShipmentSignal,
+  statusQuery,
+  syncNowSignal,
+  updateConnectionSignal,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+  type ConnectionStatus,
+  type OrderDecision,
+  type SyncNowRequest,
+} from '../workflows/definitions';
+import type { StoreSyncInput } from '../workflows/store-sync';
+import type { CreateConnectionBody } from './schemas';
+import { toUnixSeconds } from './schemas';
+import { verifyEcwidAccess } from './ecwid-access';
+
+export interface ConnectionServiceOptions {
+  client: Client;
+  taskQueue: string;
+  ecwidApiUrl: string;
+  defaultPollIntervalSeconds: number;
+}
+
+const IMPORT_WINDOW_DAYS = 30;
+
+/** Connections are the store-sync workflows themselves: Temporal is the one place their state lives. */
+export class ConnectionService {
+  constructor(private readonly opts: ConnectionServiceOptions) {}
+
+  private handle(storeId: number) {
+    return this.opts.client.workflow.getHandle(storeSyncWorkflowId(storeId));
+  }
+
+  async isRunning(storeId: number): Promise<boolean> {
+    try {
+      const d = await this.handle(storeId).describe();
+      return d.status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** Connects a store, or updates it if already connected (never a second workflow). */
+  async connect(body: CreateConnectionBody): Promise<{ created: boolean; storeId: number }> {
+    await verifyEcwidAccess(this.opts.ecwidApiUrl, body.ecwidStoreId, body.ecwidAccessToken);
+    const credentials: ConnectionCredentials = {
+      ecwidAccessToken: body.ecwidAccessToken,
+      ...(body.shipstationApiKey && body.shipstationApiSecret
+        ? { shipstation: { apiKey: body.shipstationApiKey, apiSecret: body.shipstationApiSecret } }
+        : {}),
+    };
+    const partial = settingsFrom(body);
+    if (await this.isRunning(body.ecwidStoreId)) {
+      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, { credentials, settings: partial });
+      return { created: false, storeId: body.ecwidStoreId };
+    }
+    const nowS = Math.floor(Date.now() / 1000);
+    const settings: ConnectionSettings = {
+      pollIntervalSeconds: this.opts.defaultPollIntervalSeconds,
+      importSince: nowS - IMPORT_WINDOW_DAYS * 86_400,
+      statusMapping: {},
+      importPickupOrders: false,
+      ...partial,
+    };
+    const input: StoreSyncInput = { storeId: body.ecwidStoreId, credentials, settings };
+    try {
+      await this.opts.client.workflow.start('storeSync', {
+        workflowId: storeSyncWorkflowId(body.ecwidStoreId),
+        taskQueue: this.opts.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          { key: ECWID_STORE_ID, value: String(body.ecwidStoreId) },
+          { key: CONNECTION_STATE, value: 'active' },
+        ],
+        staticSummary: `Ecwid store ${body.ecwidStoreId} → ShipStation order import`,
+        staticDetails: [
+          `**Ecwid store** ${body.ecwidStoreId}`,
+          `Imports orders into ShipStation every ${settings.pollIntervalSeconds} s and on Ecwid webhooks.`,
+          'Queries: `status` (counts, skipped and failed orders with reasons), `orderDecision <orderId>`.',
+          'Signals: `syncNow`, `pause`, `resume`, `updateConnection`, `disconnect`.',
+        ].join('\n\n'),
+      });
+      return { created: true, storeId: body.ecwidStoreId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Another request connected it a moment ago: this one is an update.
+      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, { credentials, settings: partial });
+      return { created: false, storeId: body.ecwidStoreId };
+    }
+  }
+
+  async list(): Promise<ConnectionStatus[]> {
+    const ids: number[] = [];
+    for await (const wf of this.opts.client.workflow.list({ query: `WorkflowType="storeSync" AND ExecutionStatus="Running"` })) {
+      const storeId = Number(wf.workflowId.replace(/^store-sync:/, ''));
+      if (Number.isFinite(storeId) && !ids.includes(storeId)) ids.push(storeId);
+    }
+    const out: ConnectionStatus[] = [];
+    // A few queries at a time: each one is a workflow task on the worker.
+    for (let i = 0; i < ids.length; i += 20) {
+      const batch = await Promise.all(ids.slice(i, i + 20).map((id) => this.status(id).catch(() => undefined)));
+      out.push(...batch.filter((s): s is ConnectionStatus => s !== undefined));
+    }
+    return out.sort((a, b) => a.storeId - b.storeId);
+  }
+
+  async status(storeId: number): Promise<ConnectionStatus | undefined> {
+    try {
+      return await this.handle(storeId).query(statusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async explainOrder(storeId: number, orderId: string): Promise<OrderDecision> {
+    return this.handle(storeId).query(orderDecisionQuery, orderId);
+  }
+
+  async syncNow(storeId: number, req: SyncNowRequest): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(syncNowSignal, req));
+  }
+
+  async updateSettings(storeId: number, settings: Partial<ConnectionSettings>): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(updateConnectionSignal, { settings }));
+  }
+
+  async pause(storeId: number): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(pauseSignal));
+  }
+
+  async resume(storeId: number): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(resumeSignal));
+  }
+
+  async needsReconnect(storeId: number, reason: string): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(needsReconnectSignal, reason));
+  }
+
+  async disconnect(storeId: number): Promise<boolean> {
+    return this.signalIfRunning(storeId, (h) => h.signal(disconnectSignal));
+  }
+
+  /** Resumes the store's parked shipment write-backs (after a reconnect, or by an operator). */
+  async retryParkedShipments(storeId: number): Promise<number> {
+    let n = 0;
+    const query = `WorkflowType="shipmentWriteBack" AND ExecutionStatus="Running" AND ${ECWID_STORE_ID.name}="${storeId}" AND ${SHIPMENT_STATE.name}="parked"`;
+    for await (const wf of this.opts.client.workflow.list({ query })) {
+      await this.opts.client.workflow.getHandle(wf.workflowId).signal(retryShipmentSignal);
+      n += 1;
+    }
+    return n;
+  }
+
+  private async signalIfRunning(
+    storeId: number,
+    fn: (h: ReturnType<ConnectionService['handle']>) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await fn(this.handle(storeId));
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+}
+
+export function settingsFrom(body: Partial<CreateConnectionBody>): Partial<ConnectionSettings> {
+  const s: Partial<ConnectionSettings> = {};
+  if (body.pollIntervalSeconds !== undefined) s.pollIntervalSeconds = body.pollIntervalSeconds;
+  if (body.importSince !== undefined) s.importSince = toUnixSeconds(body.importSince, 0);
+  if (body.statusMapping !== undefined) s.statusMapping = body.statusMapping;
+  if (body.importPickupOrders !== undefined) s.importPickupOrders = body.importPickupOrders;
+  if (body.shipstationStoreId !== undefined) s.shipstationStoreId = body.shipstationStoreId;
+  if (body.stockLocationAttribute !== undefined) s.stockLocationAttribute = body.stockLocationAttribute;
+  if (body.giftFieldNames !== undefined) s.giftFieldNames = body.giftFieldNames;
+  if (body.giftMessageFieldNames !== undefined) s.giftMessageFieldNames = body.giftMessageFieldNames;
+  return s;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { CUSTOM_STATUSES } from '../domain/ecwid';
+
+/** Request bodies of the HTTP API; the same schemas validate requests and describe them in /openapi.json. */
+export const shipstationStatusSchema = z.enum(['awaiting_payment', 'awaiting_shipment', 'shipped', 'on_hold', 'cancelled']);
+
+export const statusMappingSchema = z
+  .partialRecord(z.enum(CUSTOM_STATUSES), shipstationStatusSchema)
+  .describe('Ecwid custom status → ShipStation status, e.g. {"CUSTOM_FULFILLMENT_STATUS_1":"on_hold"}');
+
+const dateOrTimestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.number().int().positive()]);
+
+export const connectionSettingsSchema = z.object({
+  shipstationStoreId: z.number().int().positive().optional(),
+  pollIntervalSeconds: z.number().int().min(30).max(86_400).optional(),
+  importSince: dateOrTimestamp.optional().describe('ISO date, or unix seconds; default 30 days before connecting'),
+  statusMapping: statusMappingSchema.optional(),
+  importPickupOrders: z.boolean().optional(),
+  stockLocationAttribute: z.string().trim().min(1).max(100).optional(),
+  giftFieldNames: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+  giftMessageFieldNames: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+});
+
+export const createConnectionSchema = connectionSettingsSchema
+  .extend({
+    ecwidStoreId: z.number().int().positive(),
+    ecwidAccessToken: z.string().trim().min(8).max(200),
+    shipstationApiKey: z.string().trim().min(1).max(200).optional(),
+    shipstationApiSecret: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((b) => (b.shipstationApiKey === undefined) === (b.shipstationApiSecret === undefined), {
+    message: 'shipstationApiKey and shipstationApiSecret go together',
+    path: ['shipstationApiSecret'],
+  });
+
+export type CreateConnectionBody = z.infer<typeof createConnectionSchema>;
+
+export const updateSettingsSchema = connectionSettingsSchema.strict();
+
+export const ecwidWebhookSchema = z.object({
+  eventId: z.string().min(1).max(200),
+  eventCreated: z.number().int(),
+  storeId: z.number().int().positive(),
+  entityId: z.number().optional(),
+  eventType: z.string().min(1).max(100),
+  data: z.object({ orderId: z.string().min(1).max(100).optional() }).loose().optional(),
+});
+
+export const shipNotifySchema = z.object({
+  resource_url: z.string().min(1).max(2000),
+  resource_type: z.string().min(1).max(100),
+});
+
+export function toUnixSeconds(v: string | number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number') return v;
+  return Math.floor(Date.parse(v) / 1000);
+}
+
+/** Field errors in a shape an API client can show next to each field. */
+export function fieldErrors(err: z.ZodError): { field: string; message: string }[] {
+  return err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}

@@ -1,0 +1,198 @@
+/**
+ * Ecwid REST API v3 shapes the connector reads and writes (only the fields it uses).
+ * Source: ../shared/reference/ecwid-api.md. Everything optional that Ecwid may omit is optional here:
+ * the filter and the mapper must cope with missing fields.
+ */
+
+export const PAYMENT_STATUSES = [
+  'AWAITING_PAYMENT',
+  'PAID',
+  'CANCELLED',
+  'REFUNDED',
+  'PARTIALLY_REFUNDED',
+  'INCOMPLETE',
+  'CUSTOM_PAYMENT_STATUS_1',
+  'CUSTOM_PAYMENT_STATUS_2',
+  'CUSTOM_PAYMENT_STATUS_3',
+] as const;
+export const FULFILLMENT_STATUSES = [
+  'AWAITING_PROCESSING',
+  'PROCESSING',
+  'SHIPPED',
+  'DELIVERED',
+  'WILL_NOT_DELIVER',
+  'RETURNED',
+  'READY_FOR_PICKUP',
+  'OUT_FOR_DELIVERY',
+  'CUSTOM_FULFILLMENT_STATUS_1',
+  'CUSTOM_FULFILLMENT_STATUS_2',
+  'CUSTOM_FULFILLMENT_STATUS_3',
+] as const;
+export type EcwidPaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export type EcwidFulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+export const CUSTOM_STATUSES = [
+  'CUSTOM_PAYMENT_STATUS_1',
+  'CUSTOM_PAYMENT_STATUS_2',
+  'CUSTOM_PAYMENT_STATUS_3',
+  'CUSTOM_FULFILLMENT_STATUS_1',
+  'CUSTOM_FULFILLMENT_STATUS_2',
+  'CUSTOM_FULFILLMENT_STATUS_3',
+] as const;
+export type EcwidCustomStatus = (typeof CUSTOM_STATUSES)[number];
+
+export const WEIGHT_UNITS = ['CARAT', 'GRAM', 'OUNCE', 'POUND', 'KILOGRAM'] as const;
+export type EcwidWeightUnit = (typeof WEIGHT_UNITS)[number];
+
+export interface EcwidPerson {
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  street?: string;
+  city?: string;
+  countryCode?: string;
+  countryName?: string;
+  postalCode?: string;
+  stateOrProvinceCode?: string;
+  stateOrProvinceName?: string;
+  phone?: string;
+}
+
+export interface EcwidSelectedOption {
+  name: string;
+  value?: string;
+  valuesArray?: string[];
+  type?: 'CHOICE' | 'CHOICES' | 'TEXT' | 'TEXTAREA' | 'DATE' | 'FILES' | 'SELECT' | 'RADIO' | 'CHECKBOX' | 'SIZE';
+  files?: { id?: number; name: string; size?: number; url?: string }[];
+  selections?: { selectionTitle: string; selectionModifier?: number; selectionModifierType?: string }[];
+}
+
+export interface EcwidOrderItem {
+  id?: number;
+  productId?: number;
+  sku?: string;
+  name?: string;
+  quantity?: number;
+  price?: number;
+  tax?: number;
+  weight?: number;
+  isShippingRequired?: boolean;
+  digital?: boolean;
+  giftCard?: boolean;
+  imageUrl?: string;
+  hdThumbnailUrl?: string;
+  smallThumbnailUrl?: string;
+  selectedOptions?: EcwidSelectedOption[];
+}
+
+export interface EcwidDiscountInfo {
+  value?: number;
+  type?: 'ABS' | 'PERCENT' | string;
+  base?: 'ON_TOTAL' | 'ON_MEMBERSHIP' | 'ON_TOTAL_AND_MEMBERSHIP' | 'CUSTOMER' | string;
+  orderTotal?: number;
+  description?: string;
+}
+
+export interface EcwidShippingOption {
+  shippingMethodId?: string;
+  shippingMethodName?: string;
+  shippingCarrierName?: string;
+  shippingRate?: number;
+  isPickup?: boolean;
+  fulfillmentType?: 'SHIPPING' | 'PICKUP' | 'DELIVERY' | string;
+}
+
+export interface EcwidOrderExtraField {
+  id?: string;
+  title?: string;
+  value?: string;
+  customerInputType?: string;
+  orderDetailsDisplaySection?: string;
+  orderBy?: string;
+}
+
+export interface EcwidOrder {
+  /** Public order ID such as "K8XTQ"; old orders may lack it. */
+  id?: string;
+  internalId?: number;
+  orderNumber?: number;
+  vendorOrderNumber?: string;
+  email?: string;
+  paymentMethod?: string;
+  paymentStatus?: string;
+  fulfillmentStatus?: string;
+  total?: number;
+  subtotal?: number;
+  tax?: number;
+  refundedAmount?: number;
+  couponDiscount?: number;
+  discount?: number;
+  volumeDiscount?: number;
+  discountInfo?: EcwidDiscountInfo[];
+  discountCoupon?: { id?: number; name?: string; code?: string; discountType?: string; discount?: number };
+  createDate?: string;
+  updateDate?: string;
+  createTimestamp?: number;
+  updateTimestamp?: number;
+  /** Present on some orders: when the payment was received (not documented everywhere). */
+  paymentDate?: string;
+  items?: EcwidOrderItem[];
+  shippingPerson?: EcwidPerson;
+  billingPerson?: EcwidPerson;
+  shippingOption?: EcwidShippingOption;
+  handlingFee?: { name?: string; value?: number; description?: string };
+  orderComments?: string;
+  privateAdminNotes?: string;
+  orderExtraFields?: EcwidOrderExtraField[];
+  trackingNumber?: string;
+  trackingUrl?: string;
+  hidden?: boolean;
+}
+
+export interface EcwidOrderPage {
+  total: number;
+  count: number;
+  offset: number;
+  limit: number;
+  items: EcwidOrder[];
+}
+
+export interface EcwidProfile {
+  generalInfo?: { storeId?: number; storeUrl?: string };
+  account?: { accountName?: string; accountEmail?: string; availableFeatures?: string[]; suspended?: boolean };
+  settings?: { storeName?: string };
+  formatsAndUnits?: { weightUnit?: EcwidWeightUnit; dimensionsUnit?: string; currency?: string; timezone?: string };
+}
+
+export interface EcwidProductAttribute {
+  id?: number;
+  name?: string;
+  value?: string;
+  type?: string;
+}
+
+export interface EcwidProduct {
+  id: number;
+  sku?: string;
+  name?: string;
+  weight?: number;
+  attributes?: EcwidProductAttribute[];
+}
+
+/** Body of an Ecwid webhook delivery (only eventCreated and eventId are covered by the signature). */
+export interface EcwidWebhookEvent {
+  eventId: string;
+  eventCreated: number;
+  storeId: number;
+  entityId?: number;
+  eventType: string;
+  data?: { orderId?: string; oldPaymentStatus?: string; newPaymentStatus?: string; oldFulfillmentStatus?: string; newFulfillmentStatus?: string };
+}
+
+/** What the connector writes back to an Ecwid order when ShipStation ships it. */
+export interface EcwidOrderUpdate {
+  fulfillmentStatus?: EcwidFulfillmentStatus;
+  trackingNumber?: string;
+  trackingUrl?: string;
+  orderExtraFields?: EcwidOrderExtraField[];
+}

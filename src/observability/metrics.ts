@@ -1,0 +1,53 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process: the API serves it at /metrics; the worker exposes its own next to Temporal's. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const apiCalls = new Counter({
+  name: 'connector_external_api_calls_total',
+  help: 'Calls to Ecwid and ShipStation by endpoint and HTTP status (0 = network error or timeout)',
+  labelNames: ['service', 'endpoint', 'status'] as const,
+  registers: [registry],
+});
+
+export const apiCallSeconds = new Histogram({
+  name: 'connector_external_api_call_seconds',
+  help: 'Latency of calls to Ecwid and ShipStation',
+  labelNames: ['service', 'endpoint'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const rateLimitWaitSeconds = new Counter({
+  name: 'connector_rate_limit_wait_seconds_total',
+  help: 'Time spent waiting for a rate-limit window (pacing or 429) before calling a service',
+  labelNames: ['service'] as const,
+  registers: [registry],
+});
+
+export const ordersProcessed = new Counter({
+  name: 'connector_orders_total',
+  help: 'Orders handled by the import, by outcome (imported, skipped, failed, unchanged) and reason',
+  labelNames: ['outcome', 'reason'] as const,
+  registers: [registry],
+});
+
+export const importLatencySeconds = new Histogram({
+  name: 'connector_import_latency_seconds',
+  help: 'From the Ecwid order update to the order being accepted by ShipStation',
+  buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900],
+  registers: [registry],
+});
+
+export const fulfillmentLatencySeconds = new Histogram({
+  name: 'connector_fulfillment_latency_seconds',
+  help: 'From the ShipStation label to the Ecwid order updated',
+  buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+  registers: [registry],
+});
+
+export function recordApiCall(service: string, endpoint: string, status: number, ms: number): void {
+  apiCalls.inc({ service, endpoint, status: String(status) });
+  apiCallSeconds.observe({ service, endpoint }, ms / 1000);
+}

@@ -1,0 +1,153 @@
+import { join, resolve } from 'node:path';
+import { Runtime, DefaultLogger, makeTelemetryFilterString } from '@temporalio/worker';
+import { exitOnConfigError, loadEnv } from '../config/env';
+import { createLogger } from '../logging/logger';
+import { createApp } from '../api/app';
+import { connectClient, connectWorker } from '../temporal/connection';
+import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
+import { ensureSearchAttributes } from '../temporal/register-search-attributes';
+import { createWorker } from '../worker/create-worker';
+import { devSecret, randomKey, randomToken } from './dev-secrets';
+import { startDevServer, temporalCli, waitForPort } from './temporal-dev-server';
+import { startDemoSimulators, type DemoSimulators } from './demo';
+
+/**
+ * `npm start`: the whole stack in one process tree — Temporal dev server (SQLite in .data/), worker, API,
+ * and, without real credentials, the Ecwid and ShipStation simulators with a connected demo store.
+ */
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..', '..');
+  const dataDir = join(root, '.data');
+  const raw = { ...process.env };
+  raw.ADMIN_TOKEN ??= devSecret(dataDir, 'admin-token', randomToken());
+  raw.ENCRYPTION_KEY ??= devSecret(dataDir, 'encryption-key', randomKey);
+  raw.SHIPSTATION_WEBHOOK_SECRET ??= devSecret(dataDir, 'shipstation-webhook-secret', randomToken(32));
+  const port = Number(raw.PORT ?? 3000);
+  raw.PUBLIC_URL ??= `http://localhost:${port}`;
+  const useSimulators = !raw.SHIPSTATION_API_KEY && !raw.ECWID_CLIENT_ID;
+  let sims: DemoSimulators | undefined;
+  if (useSimulators) {
+    raw.ECWID_CLIENT_ID ??= 'demo-client';
+    raw.ECWID_CLIENT_SECRET ??= devSecret(dataDir, 'ecwid-client-secret', randomToken());
+    raw.SHIPSTATION_API_KEY = 'demo-key';
+    raw.SHIPSTATION_API_SECRET = 'demo-secret';
+  }
+  const env = loadEnv(raw);
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'stack' });
+
+  const [host, temporalPort] = env.TEMPORAL_ADDRESS.split(':');
+  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+  const server = startDevServer({
+    cli: temporalCli(root),
+    dbFile: join(dataDir, 'temporal.db'),
+    port: Number(temporalPort ?? 7233),
+    uiPort,
+    codecEndpoint: `${env.PUBLIC_URL}/codec`,
+  });
+  await waitForPort(Number(temporalPort ?? 7233), host === 'localhost' ? '127.0.0.1' : host);
+
+  if (useSimulators) {
+    sims = await startDemoSimulators({
+      clientId: env.ECWID_CLIENT_ID!,
+      clientSecret: env.ECWID_CLIENT_SECRET!,
+      shipstation: { apiKey: env.SHIPSTATION_API_KEY!, apiSecret: env.SHIPSTATION_API_SECRET! },
+      webhookUrl: `${env.PUBLIC_URL}/webhooks/ecwid`,
+      logger,
+    });
+    env.ECWID_API_URL = sims.ecwid.url;
+    env.ECWID_OAUTH_URL = sims.ecwid.oauthUrl;
+    env.SHIPSTATION_API_URL = sims.shipstation.url;
+  }
+
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+  const encryptionKey = env.ENCRYPTION_KEY!;
+  const client = await connectClient({ ...env, ENCRYPTION_KEY: encryptionKey });
+  await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger);
+  const connection = await connectWorker(env);
+  const worker = await createWorker({
+    connection,
+    client,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    encryptionKey,
+    deps: {
+      ecwidApiUrl: env.ECWID_API_URL,
+      shipstationApiUrl: env.SHIPSTATION_API_URL,
+      defaultShipStation: { apiKey: env.SHIPSTATION_API_KEY!, apiSecret: env.SHIPSTATION_API_SECRET! },
+      publicUrl: env.PUBLIC_URL,
+      shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      logger,
+    },
+  });
+  const workerRun = worker.run();
+
+  const { app, service } = createApp({
+    client,
+    logger,
+    adminToken: env.ADMIN_TOKEN!,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    ecwidApiUrl: env.ECWID_API_URL,
+    shipstationApiUrl: env.SHIPSTATION_API_URL,
+    ecwidClientSecret: env.ECWID_CLIENT_SECRET,
+    shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+    defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
+    codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
+    temporalUiOrigin: `http://localhost:${uiPort}`,
+    codecAllowLoopbackWithoutToken: true,
+  });
+  const http = app.listen(env.PORT);
+  await new Promise<void>((r) => http.once('listening', () => r()));
+
+  if (sims) {
+    const res = await service.connect({ ecwidStoreId: sims.storeId, ecwidAccessToken: sims.token, pollIntervalSeconds: 60 });
+    sims.startTraffic();
+    logger.info({ storeId: sims.storeId, created: res.created }, 'demo store connected');
+  }
+
+  console.log(
+    [
+      '',
+      'Ecwid → ShipStation connector is running',
+      `  API            ${env.PUBLIC_URL}   (Authorization: Bearer ${env.ADMIN_TOKEN})`,
+      `  connections    curl -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' ${env.PUBLIC_URL}/connections`,
+      `  Temporal UI    http://localhost:${uiPort}   (payloads decoded through ${env.PUBLIC_URL}/codec)`,
+      `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
+      ...(sims
+        ? [`  Ecwid sim      ${sims.ecwid.url}   (demo store ${sims.storeId})`, `  ShipStation sim ${sims.shipstation.url}`]
+        : ['  Using the real Ecwid and ShipStation APIs']),
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping');
+    sims?.stopTraffic();
+    http.close();
+    worker.shutdown();
+    await workerRun.catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    await client.connection.close().catch(() => undefined);
+    await sims?.close();
+    server.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 500).unref();
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  server.on('exit', (code) => {
+    if (!stopping) {
+      logger.error({ code }, 'the Temporal dev server stopped');
+      void stop();
+    }
+  });
+}
+
+main().catch((err) => {
+  exitOnConfigError(err);
+});

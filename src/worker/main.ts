@@ -1,0 +1,56 @@
+import { Runtime, DefaultLogger, makeTelemetryFilterString } from '@temporalio/worker';
+import { exitOnConfigError, loadEnv, requireVars } from '../config/env';
+import { createLogger } from '../logging/logger';
+import { connectClient, connectWorker } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/register-search-attributes';
+import { createWorker } from './create-worker';
+
+/** `npm run worker`: the production worker, configured by environment variables only. */
+async function main(): Promise<void> {
+  const env = requireVars(loadEnv(), ['ENCRYPTION_KEY'], 'the worker encrypts workflow payloads with it');
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
+  if (!env.SHIPSTATION_API_KEY || !env.SHIPSTATION_API_SECRET) {
+    logger.warn('SHIPSTATION_API_KEY/SECRET not set: only connections with their own ShipStation credentials can import');
+  }
+  Runtime.install({
+    logger: new DefaultLogger(env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO', (entry) =>
+      logger[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')]({ ...entry.meta }, entry.message),
+    ),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      // The SDK's own metrics (task latencies, slots, polls) for Prometheus.
+      metrics: process.env.WORKER_METRICS_ADDRESS ? { prometheus: { bindAddress: process.env.WORKER_METRICS_ADDRESS } } : undefined,
+    },
+  });
+  const client = await connectClient(env);
+  await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger);
+  const connection = await connectWorker(env);
+  const worker = await createWorker({
+    connection,
+    client,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    encryptionKey: env.ENCRYPTION_KEY,
+    previousKeys: env.ENCRYPTION_OLD_KEYS,
+    deps: {
+      ecwidApiUrl: env.ECWID_API_URL,
+      shipstationApiUrl: env.SHIPSTATION_API_URL,
+      defaultShipStation:
+        env.SHIPSTATION_API_KEY && env.SHIPSTATION_API_SECRET
+          ? { apiKey: env.SHIPSTATION_API_KEY, apiSecret: env.SHIPSTATION_API_SECRET }
+          : undefined,
+      publicUrl: env.PUBLIC_URL,
+      shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      logger,
+    },
+  });
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, address: env.TEMPORAL_ADDRESS }, 'worker started');
+  await worker.run();
+  await connection.close();
+  await client.connection.close();
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  exitOnConfigError(err);
+});

@@ -1,0 +1,157 @@
+/**
+ * Messages and types of the store-sync and shipment workflows, defined once and shared by the workflows,
+ * the API and operators' tools (the Temporal CLI speaks the same names).
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { StatusMapping } from '../domain/status-mapping';
+
+export type ConnectionState = 'active' | 'paused' | 'needs_reconnect' | 'disconnected';
+
+export interface ShipStationCredentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** Secrets of one connection. They travel only inside encrypted payloads (see README, "Secrets"). */
+export interface ConnectionCredentials {
+  ecwidAccessToken: string;
+  /** The connection's own ShipStation account; without it the worker's SHIPSTATION_API_KEY is used. */
+  shipstation?: ShipStationCredentials;
+}
+
+export interface ConnectionSettings {
+  pollIntervalSeconds: number;
+  /** Orders created before this (unix seconds) are not imported. */
+  importSince: number;
+  statusMapping: StatusMapping;
+  importPickupOrders: boolean;
+  shipstationStoreId?: number;
+  stockLocationAttribute?: string;
+  giftFieldNames?: string[];
+  giftMessageFieldNames?: string[];
+}
+
+export type OrderOutcomeKind = 'imported' | 'skipped' | 'failed' | 'unchanged' | 'cancelled';
+
+/** What one sync did with one Ecwid order; compact, because it is kept in workflow history. */
+export interface OrderOutcome {
+  id: string;
+  outcome: OrderOutcomeKind;
+  /** Skip reason (`no_physical_items`, `unmapped_status:…`, `closed_in_shipstation`…) or failure message. */
+  reason?: string;
+  updateTimestamp?: number;
+}
+
+export interface OrderNote {
+  orderId: string;
+  reason: string;
+  at: string;
+  attempts?: number;
+}
+
+export interface SyncResult {
+  at: string;
+  trigger: 'schedule' | 'webhook' | 'operator' | 'settings' | 'retry';
+  fetched: number;
+  imported: number;
+  skipped: number;
+  failed: number;
+  unchanged: number;
+  cancelled: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** What GET /connections/:storeId and the `status` query show. No secrets, no personal data. */
+export interface ConnectionStatus {
+  storeId: number;
+  state: ConnectionState;
+  settings: ConnectionSettings;
+  shipstationAccount: 'own' | 'default';
+  syncing: boolean;
+  imported: number;
+  skipped: number;
+  failed: number;
+  cancelled: number;
+  skipReasons: Record<string, number>;
+  recentSkipped: OrderNote[];
+  recentFailed: OrderNote[];
+  lastSyncAt?: string;
+  lastSyncResult?: SyncResult;
+  nextSyncAt?: string;
+  lastError?: string;
+  cursor?: string;
+  syncsRun: number;
+  pendingOrderIds: number;
+}
+
+export interface OrderDecision {
+  orderId: string;
+  outcome: OrderOutcomeKind | 'unknown';
+  reason?: string;
+  at?: string;
+  explanation: string;
+}
+
+export interface SyncNowRequest {
+  /** Orders to re-read at once (from a webhook); none means a full incremental sync. */
+  orderIds?: string[];
+  /** Orders Ecwid says were deleted: their open ShipStation orders are cancelled. */
+  deletedOrderIds?: string[];
+  trigger?: SyncResult['trigger'];
+}
+
+export interface ConnectionUpdate {
+  credentials?: ConnectionCredentials;
+  settings?: Partial<ConnectionSettings>;
+}
+
+export const syncNowSignal = defineSignal<[SyncNowRequest]>('syncNow');
+/** New credentials and/or settings: a reconnect clears `needs_reconnect`. */
+export const updateConnectionSignal = defineSignal<[ConnectionUpdate]>('updateConnection');
+export const pauseSignal = defineSignal<[]>('pause');
+export const resumeSignal = defineSignal<[]>('resume');
+/** Ecwid sent application.uninstalled, or the token was refused: wait for a reconnect. */
+export const needsReconnectSignal = defineSignal<[string]>('needsReconnect');
+export const disconnectSignal = defineSignal<[]>('disconnect');
+
+/** Internal: activities of the shipment write-back read the store's current credentials through it. */
+export const credentialsQuery = defineQuery<ConnectionCredentials>('credentials');
+export const statusQuery = defineQuery<ConnectionStatus>('status');
+export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDecision');
+
+// ---- Shipment write-back ----
+
+export type ShipmentState = 'updating' | 'delivered' | 'parked' | 'waiting';
+
+export interface ShipNotice {
+  /** A SHIP_NOTIFY resource URL, or `reconcile` when found by GET /shipments. */
+  source: string;
+  shipmentIds: number[];
+}
+
+export interface ShipmentWorkflowInput {
+  storeId: number;
+  orderId: string;
+  /** Longest wait between retries of a temporary failure (tests shorten it). */
+  maxRetryIntervalSeconds?: number;
+  /** Carried over continue-as-new. */
+  appliedShipmentIds?: number[];
+  pending?: ShipNotice[];
+}
+
+export interface ShipmentStatus {
+  storeId: number;
+  orderId: string;
+  state: ShipmentState;
+  appliedShipmentIds: number[];
+  lastTrackingNumber?: string;
+  attempts: number;
+  lastError?: string;
+  parkedReason?: string;
+  lastUpdatedAt?: string;
+}
+
+export const shipNoticeSignal = defineSignal<[ShipNotice]>('shipNotice');
+export const retryShipmentSignal = defineSignal<[]>('retry');
+export const shipmentStatusQuery = defineQuery<ShipmentStatus>('shipmentStatus');

@@ -1,0 +1,3 @@
+// Every workflow type the worker runs. Workflow code is bundled into Temporal's deterministic sandbox.
+export { storeSync } from './store-sync';
+export { shipmentWriteBack, shipNotify } from './shipment';
