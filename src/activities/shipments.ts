@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApiError } from '../clients/http';
 import { parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
-import { buildFulfillmentUpdate } from '../domain/shipment-update';
+import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
 import type { EcwidOrderExtraField } from '../domain/ecwid';
 import type { ShipStationShipment } from '../domain/shipstation';
 import { fulfillmentLatencySeconds } from '../observability/metrics';
@@ -127,10 +127,10 @@ export async function applyShipmentsToEcwid(deps: ActivityDeps, input: { storeId
 
   const ecwid = ecwidFor(deps, input.storeId, credentials);
   try {
-    // Keep the order's other extra fields: replace only ours.
+    // Keep the order's other extra fields; ours are all rewritten, so a field that no longer applies goes away.
     const current = await ecwid.getOrder(input.orderId);
-    const ours = new Set((update.orderExtraFields ?? []).map((f) => f.id));
-    const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id));
+    const ours = new Set<string>(SHIPSTATION_EXTRA_FIELD_IDS);
+    const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
     await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {

@@ -100,6 +100,8 @@ export interface EcwidShippingOption {
   shippingRate?: number;
   isPickup?: boolean;
   fulfillmentType?: 'SHIPPING' | 'PICKUP' | 'DELIVERY' | string;
+  /** Single-"l" spelling used by Ecwid's update examples and shipping endpoints; read as a fallback. */
+  fulfilmentType?: 'SHIPPING' | 'PICKUP' | 'DELIVERY' | string;
 }
 
 export interface EcwidOrderExtraField {

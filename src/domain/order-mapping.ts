@@ -1,0 +1,301 @@
+/**
+ * Ecwid order → ShipStation V1 order (spec §3). Pure and total: given an order `decideImport` accepted, it
+ * never throws and never rejects for bad data. Over-long text is cut (and the field path recorded), missing
+ * numbers become 0, missing text becomes null.
+ *
+ * Lengths: V1 documents only `orderNumber` ≤ 50, so the Custom Store XML limits are the guide (names 100,
+ * address lines 200, notes 1000), see LIMITS.
+ */
+import type { EcwidDiscountInfo, EcwidOrder, EcwidOrderItem, EcwidPerson, EcwidSelectedOption, EcwidWeightUnit } from './ecwid';
+import { firstTimestamp, toShipStationDateTime } from './dates';
+import { detectGift } from './gift';
+import { ecwidOrderIdOf, orderKey } from './ids';
+import { itemQuantity } from './order-filter';
+import {
+  CLOSED_SHIPSTATION_STATUSES,
+  type ShipStationAddress,
+  type ShipStationOrder,
+  type ShipStationOrderItem,
+  type ShipStationOrderStatus,
+} from './shipstation';
+import { decodeHtmlEntities, num, objects, str, Truncations } from './text';
+import { multiplyWeight, shipStationWeightUnits, sumWeights, toShipStationWeight } from './weights';
+
+export interface MappingContext {
+  storeId: number;
+  weightUnit: EcwidWeightUnit;
+  /** The connection's ShipStation store; omitted → ShipStation's first manual store. */
+  shipstationStoreId?: number;
+  /** Stock location of each product, by product ID (see stock-location.ts). */
+  stockLocations: Record<string, string | undefined>;
+  giftFieldNames?: string[];
+  giftMessageFieldNames?: string[];
+  /**
+   * Whether ShipStation does not have the order yet. `advancedOptions.storeId` can only be set on creation and
+   * ShipStation ignores it on updates, so it is sent unless this is explicitly `false` (the import does not
+   * know, and looking it up would cost a request per order).
+   */
+  isNew?: boolean;
+}
+
+export interface MappedOrder {
+  order: ShipStationOrder;
+  /** Paths of the fields that were cut to fit, e.g. `shipTo.street1`, `items[2].name`. */
+  truncated: string[];
+}
+
+/** Maximum lengths, in UTF-16 code units (how ShipStation counts). */
+export const LIMITS = {
+  orderNumber: 50,
+  email: 100,
+  name: 100,
+  company: 100,
+  street: 200,
+  city: 100,
+  state: 100,
+  postalCode: 50,
+  country: 2,
+  phone: 50,
+  itemName: 200,
+  sku: 100,
+  optionName: 100,
+  optionValue: 100,
+  warehouseLocation: 100,
+  requestedShippingService: 100,
+  paymentMethod: 50,
+  notes: 1000,
+  customField: 100,
+} as const;
+
+/** Line keys of the discount lines, stable so that re-sending an order updates them in place. */
+export const COUPON_LINE_KEY = 'ecwid-coupon';
+export const DISCOUNT_LINE_KEY = 'ecwid-discount';
+
+/** Payment statuses in which the customer has paid (what `amountPaid` and `paymentDate` reflect). */
+const PAID_STATUSES = new Set(['PAID', 'PARTIALLY_REFUNDED']);
+
+/** Money rounded to cents; anything not a finite number is 0. */
+export function money(value: unknown): number {
+  const n = num(value);
+  if (n === undefined) return 0;
+  // toPrecision first: 1.005 * 100 is 100.49999999999999 in binary, and a customer expects 1.01.
+  const cents = Math.round(Number((n * 100).toPrecision(15))) / 100;
+  return Number.isFinite(cents) ? cents + 0 : 0; // `+ 0` turns -0 into 0
+}
+
+/** Money that cannot be negative (prices, tax, shipping, paid amounts). */
+function amount(value: unknown): number {
+  return Math.max(0, money(value));
+}
+
+export function shipstationOrderIsClosed(status: ShipStationOrderStatus): boolean {
+  return CLOSED_SHIPSTATION_STATUSES.includes(status);
+}
+
+/** The ShipStation order for an Ecwid order `decideImport` accepted with `status` and `physicalItems`. */
+export function mapOrder(
+  order: EcwidOrder,
+  status: ShipStationOrderStatus,
+  physicalItems: EcwidOrderItem[],
+  ctx: MappingContext,
+): MappedOrder {
+  const t = new Truncations();
+  const paid = PAID_STATUSES.has(str(order.paymentStatus).trim().toUpperCase());
+
+  const items = objects<EcwidOrderItem>(physicalItems).map((item, i) => mapItem(item, `items[${i}]`, ctx, t));
+  const weight = sumWeights(
+    items.map((it) => multiplyWeight(it.weight ?? { value: 0, units: 'grams' }, it.quantity)),
+    shipStationWeightUnits(ctx.weightUnit),
+  );
+  items.push(...discountLines(order, items.length, t));
+
+  const shipping = order.shippingOption && typeof order.shippingOption === 'object' ? order.shippingOption : {};
+  const handlingFee = order.handlingFee && typeof order.handlingFee === 'object' ? order.handlingFee : {};
+  const coupon = order.discountCoupon && typeof order.discountCoupon === 'object' ? order.discountCoupon : undefined;
+  const email = t.text(order.email, LIMITS.email, 'customerEmail', { decode: false });
+  const gift = detectGift(order.orderExtraFields, ctx);
+  const created = firstTimestamp(order.createTimestamp, order.createDate, order.updateTimestamp, order.updateDate);
+  const paidAt = paid ? firstTimestamp(order.paymentDate, order.updateTimestamp, order.updateDate) : undefined;
+
+  const mapped: ShipStationOrder = {
+    orderKey: orderKey(ctx.storeId, order as { id?: string; orderNumber?: number }),
+    orderNumber: t.cut(visibleOrderNumber(order), LIMITS.orderNumber, 'orderNumber'),
+    // decideImport refuses orders without a creation date; the update date and then the epoch are last resorts.
+    orderDate: toShipStationDateTime(created ?? 0),
+    paymentDate: paidAt === undefined ? null : toShipStationDateTime(paidAt),
+    orderStatus: status,
+    customerUsername: email,
+    customerEmail: email,
+    shipTo: mapAddress(order.shippingPerson, 'shipTo', t),
+    billTo: mapAddress(hasBillingAddress(order.billingPerson) ? order.billingPerson : order.shippingPerson, 'billTo', t),
+    items,
+    amountPaid: paid ? amount(money(order.total) - money(order.refundedAmount)) : 0,
+    taxAmount: amount(order.tax),
+    shippingAmount: amount(money(shipping.shippingRate) + money(handlingFee.value)),
+    customerNotes: t.text(order.orderComments, LIMITS.notes, 'customerNotes'),
+    internalNotes: t.text(order.privateAdminNotes, LIMITS.notes, 'internalNotes'),
+    gift: gift.gift,
+    giftMessage: gift.giftMessage === null ? null : t.cut(gift.giftMessage, LIMITS.notes, 'giftMessage'),
+    paymentMethod: t.text(order.paymentMethod, LIMITS.paymentMethod, 'paymentMethod'),
+    requestedShippingService: t.text(shipping.shippingMethodName, LIMITS.requestedShippingService, 'requestedShippingService'),
+    weight,
+    advancedOptions: {
+      ...(ctx.isNew !== false && typeof ctx.shipstationStoreId === 'number' ? { storeId: ctx.shipstationStoreId } : {}),
+      customField1: t.text(coupon?.code, LIMITS.customField, 'advancedOptions.customField1'),
+      source: 'Ecwid',
+    },
+  };
+  return { order: mapped, truncated: t.paths };
+}
+
+/** What the merchant sees as the order number: `id`, else `vendorOrderNumber`, else `orderNumber`. */
+function visibleOrderNumber(order: EcwidOrder): string {
+  const id = str(order.id).trim();
+  if (id) return id;
+  const vendor = str(order.vendorOrderNumber).trim();
+  if (vendor) return vendor;
+  return ecwidOrderIdOf(order);
+}
+
+function hasBillingAddress(person: EcwidPerson | undefined): person is EcwidPerson {
+  return !!person && typeof person === 'object' && (str(person.name).trim() !== '' || str(person.street).trim() !== '');
+}
+
+/** Ecwid person → ShipStation address. `street` holds its lines separated by line breaks. */
+function mapAddress(person: EcwidPerson | undefined, path: string, t: Truncations): ShipStationAddress {
+  const p: EcwidPerson = person && typeof person === 'object' ? person : {};
+  const lines = decodeHtmlEntities(str(p.street))
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const name = str(p.name).trim() || [str(p.firstName).trim(), str(p.lastName).trim()].filter(Boolean).join(' ');
+  return {
+    name: t.text(name, LIMITS.name, `${path}.name`),
+    company: t.text(p.companyName, LIMITS.company, `${path}.company`),
+    street1: t.text(lines[0], LIMITS.street, `${path}.street1`),
+    street2: t.text(lines[1], LIMITS.street, `${path}.street2`),
+    // Lines beyond the third are kept, joined into street3, rather than dropped.
+    street3: t.text(lines.slice(2).join(', '), LIMITS.street, `${path}.street3`),
+    city: t.text(p.city, LIMITS.city, `${path}.city`),
+    // Countries without state codes only have a name.
+    state: t.text(str(p.stateOrProvinceCode).trim() || p.stateOrProvinceName, LIMITS.state, `${path}.state`),
+    postalCode: t.text(p.postalCode, LIMITS.postalCode, `${path}.postalCode`, { decode: false }),
+    country: t.text(str(p.countryCode).toUpperCase(), LIMITS.country, `${path}.country`, { decode: false }),
+    phone: t.text(p.phone, LIMITS.phone, `${path}.phone`, { decode: false }),
+  };
+}
+
+function mapItem(item: EcwidOrderItem, path: string, ctx: MappingContext, t: Truncations): ShipStationOrderItem {
+  const id = num(item.id);
+  const productId = num(item.productId);
+  const sku = t.text(item.sku, LIMITS.sku, `${path}.sku`, { decode: false });
+  const imageUrl = [item.imageUrl, item.hdThumbnailUrl, item.smallThumbnailUrl].map((u) => str(u).trim()).find(Boolean);
+  const location = productId === undefined ? undefined : ctx.stockLocations?.[String(productId)];
+  return {
+    lineItemKey: id === undefined ? null : String(id),
+    sku,
+    // ShipStation requires a name: fall back to the SKU, then the product ID.
+    name:
+      t.text(item.name, LIMITS.itemName, `${path}.name`) ??
+      sku ??
+      (productId === undefined ? 'Item' : `Product ${productId}`),
+    imageUrl: imageUrl ?? null,
+    weight: toShipStationWeight(num(item.weight), ctx.weightUnit),
+    quantity: itemQuantity(item),
+    unitPrice: amount(item.price),
+    taxAmount: amount(item.tax),
+    warehouseLocation: t.text(location, LIMITS.warehouseLocation, `${path}.warehouseLocation`),
+    options: objects<EcwidSelectedOption>(item.selectedOptions).flatMap((o, j) => {
+      const name = t.text(o.name, LIMITS.optionName, `${path}.options[${j}].name`);
+      const value = t.text(optionValue(o), LIMITS.optionValue, `${path}.options[${j}].value`);
+      return name !== null && value !== null ? [{ name, value }] : [];
+    }),
+    productId: productId ?? null,
+    adjustment: false,
+  };
+}
+
+/** The customer's choice: all chosen values for CHOICES, file names for FILES, else the value. */
+function optionValue(o: EcwidSelectedOption): string {
+  const type = str(o.type).toUpperCase();
+  const join = (values: unknown[]) =>
+    values
+      .map((v) => str(v).trim())
+      .filter(Boolean)
+      .join(', ');
+  if (type === 'CHOICES') {
+    const chosen = Array.isArray(o.valuesArray) && o.valuesArray.length > 0
+      ? join(o.valuesArray)
+      : join(objects<{ selectionTitle?: string }>(o.selections).map((s) => s.selectionTitle));
+    return chosen || str(o.value);
+  }
+  if (type === 'FILES') {
+    return join(objects<{ name?: string }>(o.files).map((f) => f.name)) || str(o.value);
+  }
+  return str(o.value) || join(objects<{ selectionTitle?: string }>(o.selections).map((s) => s.selectionTitle));
+}
+
+/**
+ * One `adjustment` line per discount, with a negative price: the coupon (`couponDiscount`), and the other
+ * discounts (`discount`, which already includes `volumeDiscount` and membership discounts, so those are not
+ * added again). Ecwid's docs disagree on whether `discount` includes the coupon; its examples (order 1028:
+ * discount 4, couponDiscount 22, volumeDiscount 4) show it does not, and that reading is used here.
+ */
+function discountLines(order: EcwidOrder, firstIndex: number, t: Truncations): ShipStationOrderItem[] {
+  const lines: ShipStationOrderItem[] = [];
+  const couponDiscount = money(order.couponDiscount);
+  if (couponDiscount > 0) {
+    lines.push(adjustment(COUPON_LINE_KEY, couponLineName(order.discountCoupon), couponDiscount, `items[${firstIndex}].name`, t));
+  }
+  const discount = money(order.discount);
+  if (discount > 0) {
+    const path = `items[${firstIndex + lines.length}].name`;
+    lines.push(adjustment(DISCOUNT_LINE_KEY, discountLineName(order.discountInfo), discount, path, t));
+  }
+  return lines;
+}
+
+function adjustment(key: string, name: string, value: number, path: string, t: Truncations): ShipStationOrderItem {
+  return {
+    lineItemKey: key,
+    sku: null,
+    name: t.cut(name, LIMITS.itemName, path),
+    quantity: 1,
+    unitPrice: -value,
+    taxAmount: 0,
+    adjustment: true,
+  };
+}
+
+/** "Coupon: Test Coupon (DISC)", or with whichever of name and code the order has. */
+function couponLineName(coupon: EcwidOrder['discountCoupon']): string {
+  const name = decodeHtmlEntities(str(coupon?.name)).trim();
+  const code = str(coupon?.code).trim();
+  if (name && code && name !== code) return `Coupon: ${name} (${code})`;
+  return name || code ? `Coupon: ${name || code}` : 'Coupon';
+}
+
+const DISCOUNT_BASES: Record<string, string> = {
+  ON_TOTAL: 'on the order total',
+  SUBTOTAL: 'on the subtotal',
+  ITEM: 'on items',
+  SHIPPING: 'on shipping',
+  ON_MEMBERSHIP: 'for members',
+  ON_TOTAL_AND_MEMBERSHIP: 'on the order total, for members',
+  CUSTOMER: 'for the customer',
+};
+
+/** "Discount: 4 off on the order total; 10% off for members": each `discountInfo` entry, its description first. */
+function discountLineName(info: EcwidDiscountInfo[] | undefined): string {
+  const parts = objects<EcwidDiscountInfo>(info).map((d) => {
+    const description = decodeHtmlEntities(str(d.description)).trim();
+    if (description) return description;
+    const value = num(d.value);
+    const type = str(d.type).toUpperCase();
+    const what =
+      value === undefined ? 'discount' : type === 'PERCENT' ? `${value}% off` : type === 'FIXED_PRICE' ? `fixed price ${value}` : `${value} off`;
+    const base = DISCOUNT_BASES[str(d.base).toUpperCase()];
+    return base ? `${what} ${base}` : what;
+  });
+  return parts.length > 0 ? `Discount: ${parts.join('; ')}` : 'Discount';
+}

@@ -1,0 +1,110 @@
+/** GET /profile and GET /profile/order_statuses. */
+import express, { type Router } from 'express';
+import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidWeightUnit } from '../../domain/ecwid';
+import { apiContext } from './auth';
+import { sendError } from './errors';
+import type { StoreRecord } from './state';
+
+const METRIC: readonly EcwidWeightUnit[] = ['GRAM', 'KILOGRAM', 'CARAT'];
+
+/** English names Ecwid shows for the built-in statuses. */
+const DEFAULT_NAMES: Record<string, string> = {
+  AWAITING_PAYMENT: 'Awaiting payment',
+  PAID: 'Paid',
+  CANCELLED: 'Cancelled',
+  REFUNDED: 'Refunded',
+  PARTIALLY_REFUNDED: 'Partially refunded',
+  INCOMPLETE: 'Incomplete',
+  AWAITING_PROCESSING: 'Awaiting processing',
+  PROCESSING: 'Processing',
+  SHIPPED: 'Shipped',
+  DELIVERED: 'Delivered',
+  WILL_NOT_DELIVER: 'Will not deliver',
+  RETURNED: 'Returned',
+  READY_FOR_PICKUP: 'Ready for pickup',
+  OUT_FOR_DELIVERY: 'Out for delivery',
+};
+
+const PAID_FEATURES = ['API', 'PREMIUM', 'SHIPMENT_TRACKING', 'INVENTORY_TRACKING', 'PRIVATE_ADMIN_NOTES', 'LOCAL_PICKUP', 'ORDER_EDITOR'];
+
+export function storeProfile(store: StoreRecord): Record<string, unknown> {
+  const metric = METRIC.includes(store.weightUnit);
+  const paid = store.plan !== 'FREE';
+  const origin = metric
+    ? { companyName: store.storeName, email: store.accountEmail, street: 'Anhalter Strasse 98', city: 'Berlin', countryCode: 'DE', postalCode: '10963', stateOrProvinceCode: 'BE', phone: '+49 30 1234567' }
+    : { companyName: store.storeName, email: store.accountEmail, street: '555 Lackawanna Ave', city: 'Scranton', countryCode: 'US', postalCode: '18503', stateOrProvinceCode: 'PA', phone: '+1 570 555 0100' };
+  return {
+    generalInfo: { storeId: store.storeId, storeUrl: `https://store${store.storeId}.company.site`, websitePlatform: 'ecwid' },
+    account: {
+      accountName: store.storeName,
+      accountNickName: store.storeName,
+      accountEmail: store.accountEmail,
+      whiteLabel: false,
+      suspended: store.suspended,
+      paid,
+      // The API itself is a paid-plan feature: a practical way for a client to tell the plan.
+      availableFeatures: paid ? PAID_FEATURES : ['LOCAL_PICKUP'],
+    },
+    settings: { closed: false, storeName: store.storeName, storeDescription: '' },
+    company: { ...origin },
+    formatsAndUnits: {
+      currency: metric ? 'EUR' : 'USD',
+      currencyPrefix: metric ? '' : '$',
+      currencySuffix: metric ? ' €' : '',
+      currencyPrecision: 2,
+      currencyRate: 1,
+      weightUnit: store.weightUnit,
+      weightPrecision: 2,
+      dimensionsUnit: metric ? 'CM' : 'IN',
+      dateFormat: 'MMM d, yyyy',
+      timeFormat: 'hh:mm:ss a',
+      timezone: metric ? 'Europe/Berlin' : 'America/New_York',
+      orderNumberPrefix: '',
+      orderNumberSuffix: '',
+    },
+    shipping: { shippingOrigin: origin },
+  };
+}
+
+export function orderStatuses(store: StoreRecord): Record<string, unknown>[] {
+  const item = (statusId: string, type: 'PAYMENT_STATUS' | 'FULFILLMENT_STATUS'): Record<string, unknown> => {
+    const custom = (CUSTOM_STATUSES as readonly string[]).includes(statusId);
+    if (!custom) {
+      return { statusId, orderStatusType: type, defaultStatus: true, enabled: true, sendNotificationWhenStatusIsAssigned: true, nameTranslated: DEFAULT_NAMES[statusId] ?? statusId };
+    }
+    const name = store.customStatusNames[statusId as keyof StoreRecord['customStatusNames']];
+    return {
+      statusId,
+      orderStatusType: type,
+      defaultStatus: false,
+      enabled: name !== undefined,
+      sendNotificationWhenStatusIsAssigned: false,
+      name: name ?? '',
+      nameTranslated: name ?? '',
+      nameTranslations: name ? { en: name } : {},
+      lastNameChangeDate: '2024-01-01 12:00:00 +0000',
+    };
+  };
+  return [
+    ...PAYMENT_STATUSES.map((s) => item(s, 'PAYMENT_STATUS')),
+    ...FULFILLMENT_STATUSES.map((s) => item(s, 'FULFILLMENT_STATUS')),
+  ];
+}
+
+export function profileRoutes(): Router {
+  const r = express.Router();
+  // read_store_profile is always granted, so these need no scope check.
+  r.get('/profile', (_req, res) => {
+    res.json(storeProfile(apiContext(res).store));
+  });
+  r.get('/profile/order_statuses', (_req, res) => {
+    res.json({ items: orderStatuses(apiContext(res).store) });
+  });
+  r.get('/profile/order_status/:statusId', (req, res) => {
+    // The status ID is case sensitive.
+    const found = orderStatuses(apiContext(res).store).find((s) => s.statusId === req.params.statusId);
+    if (!found) return sendError(res, 404, 'ORDER_STATUS_NOT_FOUND', `Order status ${req.params.statusId} not found`);
+    res.json(found);
+  });
+  return r;
+}

@@ -1,0 +1,218 @@
+/**
+ * In-memory Ecwid: stores, their tokens, orders, products and deleted-order log. Routes and the library API
+ * both go through here, so a test that calls `upsertOrder` sees exactly what the REST API then serves.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { EcwidCustomStatus, EcwidOrder, EcwidProduct, EcwidWeightUnit } from '../../domain/ecwid';
+import { formatEcwidDate, parseEcwidDate } from './dates';
+
+export type EcwidPlan = 'FREE' | 'VENTURE' | 'BUSINESS' | 'UNLIMITED';
+
+export interface EcwidSimStoreOptions {
+  storeId: number;
+  token: string;
+  plan?: EcwidPlan;
+  suspended?: boolean;
+  weightUnit?: EcwidWeightUnit;
+  storeName?: string;
+  /** Scopes granted to `token`. Default: read_store_profile read_orders update_orders read_catalog. */
+  scopes?: string[];
+  /** The owner's account email, returned by the OAuth token exchange. */
+  accountEmail?: string;
+  /** Names of custom order statuses; defaults give CUSTOM_FULFILLMENT_STATUS_1 the name "Backorder". */
+  customStatusNames?: Partial<Record<EcwidCustomStatus, string>>;
+}
+
+export const DEFAULT_SCOPES = ['read_store_profile', 'read_orders', 'update_orders', 'read_catalog'];
+
+export const DEFAULT_CUSTOM_STATUS_NAMES: Partial<Record<EcwidCustomStatus, string>> = {
+  CUSTOM_PAYMENT_STATUS_1: 'Paid by invoice',
+  CUSTOM_FULFILLMENT_STATUS_1: 'Backorder',
+  CUSTOM_FULFILLMENT_STATUS_2: 'Awaiting stock',
+};
+
+export interface DeletedOrder {
+  id: number;
+  orderId: string;
+  date: string;
+  /** UNIX seconds, for the from_date/to_date filters. */
+  timestamp: number;
+}
+
+export interface StoreRecord {
+  storeId: number;
+  plan: EcwidPlan;
+  suspended: boolean;
+  weightUnit: EcwidWeightUnit;
+  storeName: string;
+  accountEmail: string;
+  scopes: string[];
+  customStatusNames: Partial<Record<EcwidCustomStatus, string>>;
+  /** Keyed by public order id. */
+  orders: Map<string, EcwidOrder>;
+  products: Map<number, EcwidProduct>;
+  deleted: DeletedOrder[];
+}
+
+export interface TokenRecord {
+  token: string;
+  storeId: number;
+  scopes: string[];
+  revoked: boolean;
+}
+
+const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class EcwidState {
+  readonly stores = new Map<number, StoreRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  /** Internal IDs are global and increasing, like Ecwid's, so sorting by them gives creation order. */
+  private nextInternalId = 516_483_487;
+  private nextLineId = 1_828_115_520;
+
+  constructor(readonly now: () => number) {}
+
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /** Adds a store, or updates the settings of an existing one (its orders and products are kept). */
+  addStore(opts: EcwidSimStoreOptions): StoreRecord {
+    const existing = this.stores.get(opts.storeId);
+    const store: StoreRecord = {
+      storeId: opts.storeId,
+      plan: opts.plan ?? existing?.plan ?? 'VENTURE',
+      suspended: opts.suspended ?? false,
+      weightUnit: opts.weightUnit ?? existing?.weightUnit ?? 'KILOGRAM',
+      storeName: opts.storeName ?? existing?.storeName ?? `Store ${opts.storeId}`,
+      accountEmail: opts.accountEmail ?? existing?.accountEmail ?? `owner@store${opts.storeId}.example.com`,
+      scopes: opts.scopes ?? DEFAULT_SCOPES,
+      customStatusNames: { ...DEFAULT_CUSTOM_STATUS_NAMES, ...existing?.customStatusNames, ...opts.customStatusNames },
+      orders: existing?.orders ?? new Map(),
+      products: existing?.products ?? new Map(),
+      deleted: existing?.deleted ?? [],
+    };
+    this.stores.set(store.storeId, store);
+    this.tokens.set(opts.token, { token: opts.token, storeId: store.storeId, scopes: withProfileScope(store.scopes), revoked: false });
+    return store;
+  }
+
+  store(storeId: number): StoreRecord {
+    const s = this.stores.get(storeId);
+    if (!s) throw new Error(`Ecwid simulator: no store ${storeId}; call addStore first`);
+    return s;
+  }
+
+  issueToken(storeId: number, scopes: string[]): TokenRecord {
+    const rec: TokenRecord = { token: `secret_${randomToken(32)}`, storeId, scopes: withProfileScope(scopes), revoked: false };
+    this.tokens.set(rec.token, rec);
+    return rec;
+  }
+
+  revokeTokens(storeId: number): void {
+    for (const t of this.tokens.values()) if (t.storeId === storeId) t.revoked = true;
+  }
+
+  /** Replaces the whole order (keeping its internal ID and creation date when the caller omits them). */
+  upsertOrder(storeId: number, input: EcwidOrder): EcwidOrder {
+    const store = this.store(storeId);
+    const order = clone(input);
+    const previous = order.id ? store.orders.get(order.id) : undefined;
+    order.id ??= this.newOrderId(store);
+    order.internalId ??= previous?.internalId ?? this.nextInternalId++;
+    if (order.internalId >= this.nextInternalId) this.nextInternalId = order.internalId + 1;
+    // Deprecated but still present in every real response: orderNumber = internalId, vendorOrderNumber = id.
+    order.orderNumber ??= order.internalId;
+    order.vendorOrderNumber ??= order.id;
+    const now = this.nowSeconds();
+    if (order.createTimestamp === undefined) {
+      order.createTimestamp = previous?.createTimestamp ?? (order.createDate ? parseEcwidDate(order.createDate) : undefined) ?? now;
+    }
+    order.createDate ??= formatEcwidDate(order.createTimestamp);
+    this.touch(order);
+    for (const item of order.items ?? []) item.id ??= this.nextLineId++;
+    store.orders.set(order.id, order);
+    return clone(order);
+  }
+
+  /** The stored order itself (not a copy); routes clone before answering. */
+  findOrder(storeId: number, orderId: string): EcwidOrder | undefined {
+    const store = this.stores.get(storeId);
+    if (!store) return undefined;
+    const direct = store.orders.get(orderId);
+    if (direct) return direct;
+    // Ecwid also resolves an order by its internal ID (the old numeric order number).
+    if (/^\d+$/.test(orderId)) {
+      const n = Number(orderId);
+      for (const o of store.orders.values()) if (o.internalId === n || o.orderNumber === n) return o;
+    }
+    return undefined;
+  }
+
+  /** Applies a partial update: only the fields present change; `items`, when sent, replaces every item. */
+  updateOrder(order: EcwidOrder, patch: Record<string, unknown>): void {
+    const target = order as Record<string, unknown>;
+    for (const [key, value] of Object.entries(patch)) {
+      if (READ_ONLY_FIELDS.has(key)) continue;
+      if (value === null) delete target[key];
+      else target[key] = clone(value);
+    }
+    for (const item of order.items ?? []) item.id ??= this.nextLineId++;
+    this.touch(order);
+  }
+
+  deleteOrder(storeId: number, orderId: string): EcwidOrder | undefined {
+    const store = this.store(storeId);
+    const order = this.findOrder(storeId, orderId);
+    if (!order?.id) return undefined;
+    store.orders.delete(order.id);
+    const now = this.nowSeconds();
+    store.deleted.push({ id: order.internalId ?? 0, orderId: order.id, date: formatEcwidDate(now), timestamp: now });
+    return order;
+  }
+
+  upsertProduct(storeId: number, product: EcwidProduct): void {
+    this.store(storeId).products.set(product.id, clone(product));
+  }
+
+  private touch(order: EcwidOrder): void {
+    order.updateTimestamp = this.nowSeconds();
+    order.updateDate = formatEcwidDate(order.updateTimestamp);
+  }
+
+  private newOrderId(store: StoreRecord): string {
+    for (;;) {
+      let id = '';
+      for (let i = 0; i < 5; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+      if (!store.orders.has(id)) return id;
+    }
+  }
+}
+
+/** Fields Ecwid computes itself; a PUT that sends them is not an error, they are just not changed. */
+const READ_ONLY_FIELDS = new Set([
+  'id',
+  'internalId',
+  'orderNumber',
+  'vendorOrderNumber',
+  'publicUid',
+  'createDate',
+  'createTimestamp',
+  'updateDate',
+  'updateTimestamp',
+]);
+
+/** `read_store_profile` is always granted (Ecwid's scope table). */
+function withProfileScope(scopes: string[]): string[] {
+  return scopes.includes('read_store_profile') ? [...scopes] : ['read_store_profile', ...scopes];
+}
+
+export function randomToken(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(length);
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i] % alphabet.length];
+  return out;
+}
