@@ -153,6 +153,9 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     }
   }
 
+  // Ecwid timestamps have one-second resolution: a version read in the same second it was written may be
+  // followed by another change with the same timestamp. Only remember versions strictly older than the read.
+  for (const o of outcomes) if (o.updateTimestamp !== undefined && o.updateTimestamp >= startedAt) delete o.updateTimestamp;
   for (const o of outcomes) ordersProcessed.inc({ outcome: o.outcome, reason: o.outcome === 'skipped' ? reasonLabel(o.reason) : '' });
   return { startedAt, count: orders.length + missingIds.length, total, outcomes };
 }

@@ -129,7 +129,7 @@ export async function applyShipmentsToEcwid(deps: ActivityDeps, input: { storeId
   try {
     // Keep the order's other extra fields; ours are all rewritten, so a field that no longer applies goes away.
     const current = await ecwid.getOrder(input.orderId);
-    const ours = new Set<string>(SHIPSTATION_EXTRA_FIELD_IDS);
+    const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
     const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
     await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
   } catch (err) {

@@ -9,6 +9,7 @@ import { registry } from '../observability/metrics';
 import { requireAdmin } from './auth';
 import { codecRoutes } from './routes/codec';
 import { connectionRoutes } from './routes/connections';
+import { oauthRoutes } from './routes/oauth';
 import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
 import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
 
@@ -20,6 +21,10 @@ export interface AppOptions {
   ecwidApiUrl: string;
   shipstationApiUrl: string;
   ecwidClientSecret?: string;
+  ecwidClientId?: string;
+  ecwidOAuthUrl: string;
+  /** Base URL Ecwid and ShipStation reach (OAuth redirect, webhooks). */
+  publicUrl: string;
   shipstationWebhookSecret?: string;
   defaultPollIntervalSeconds: number;
   codec: PayloadCodec;
@@ -88,6 +93,18 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   const codecAuth = (req: Request, res: Response, next: NextFunction) =>
     opts.codecAllowLoopbackWithoutToken && isLoopback(req.socket.remoteAddress) ? next() : admin(req, res, next);
   app.use(codecRoutes({ codec: opts.codec, uiOrigin: opts.temporalUiOrigin, requireAdmin: codecAuth }));
+  app.use(
+    oauthRoutes({
+      oauthUrl: opts.ecwidOAuthUrl,
+      clientId: opts.ecwidClientId,
+      clientSecret: opts.ecwidClientSecret,
+      publicUrl: opts.publicUrl,
+      stateKey: `oauth-state:${opts.adminToken}`,
+      service,
+      requireAdmin: admin,
+      logger: opts.logger,
+    }),
+  );
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
 

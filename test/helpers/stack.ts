@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
@@ -42,6 +42,10 @@ export async function startTestStack(opts: { rateLimitWindowMs?: number; ecwidRa
   const shipstation = await startShipStationSimulator({ accounts: [SS_ACCOUNT], rateLimitWindowMs: opts.rateLimitWindowMs });
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   const logger = pino({ level: 'silent' });
+  // Listen first: the app needs its own public URL (OAuth redirect, webhook targets).
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { app, service } = createApp({
     client,
     logger,
@@ -50,15 +54,15 @@ export async function startTestStack(opts: { rateLimitWindowMs?: number; ecwidRa
     ecwidApiUrl: ecwid.url,
     shipstationApiUrl: shipstation.url,
     ecwidClientSecret: ECWID_CLIENT_SECRET,
+    ecwidClientId: 'test-client',
+    ecwidOAuthUrl: ecwid.oauthUrl,
+    publicUrl: apiUrl,
     shipstationWebhookSecret: WEBHOOK_SECRET,
     defaultPollIntervalSeconds: 300,
     codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
     temporalUiOrigin: 'http://localhost:8233',
   });
-  const server: Server = await new Promise((r) => {
-    const s = app.listen(0, '127.0.0.1', () => r(s));
-  });
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
   ecwid.setWebhookUrl(`${apiUrl}/webhooks/ecwid`);
 
   let worker: Worker | undefined;

@@ -1,0 +1,14 @@
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** A small, dependency-free page shell (server-rendered, no scripts). */
+export function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · Ecwid → ShipStation</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1d2330}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+.state-active{color:#107c10}.state-needs_reconnect,.state-paused{color:#b35900}button,.button{padding:.35rem .8rem;border:1px solid #888;border-radius:4px;background:#f4f4f4;cursor:pointer;text-decoration:none;color:inherit}
+.muted{color:#666}form.inline{display:inline}</style></head><body>${body}</body></html>`;
+}
