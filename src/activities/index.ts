@@ -1,10 +1,12 @@
 import type { ActivityDeps } from './deps';
+import type { EcwidOrderUpdate } from '../domain/ecwid';
 import { importOrderPage, cancelInShipStation, type ImportOrdersInput } from './import-orders';
 import { shipstationFor } from './deps';
 import type { ConnectionCredentials, ConnectionSettings } from '../workflows/definitions';
 import {
-  applyShipmentsToEcwid,
   deliverShipNotices,
+  prepareFulfillment,
+  writeFulfillmentToEcwid,
   fetchShipNotice,
   reconcileShipmentsSince,
   type ShipNoticeGroup,
@@ -26,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     removeShipNotifyWebhook: (input: { storeId: number; credentials: ConnectionCredentials }) => removeShipNotifyWebhook(deps, input),
     fetchShipNotice: (input: { storeId: number; resourceUrl: string }) => fetchShipNotice(deps, input),
     deliverShipNotices: (input: { groups: ShipNoticeGroup[]; source: string }) => deliverShipNotices(deps, input),
-    applyShipmentsToEcwid: (input: { storeId: number; orderId: string }) => applyShipmentsToEcwid(deps, input),
+    prepareFulfillment: (input: { storeId: number; orderId: string }) => prepareFulfillment(deps, input),
+    writeFulfillmentToEcwid: (input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number }) =>
+      writeFulfillmentToEcwid(deps, input),
   };
 }

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApiError } from '../clients/http';
-import { parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
+import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
-import type { EcwidOrderExtraField } from '../domain/ecwid';
+import type { EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
 import type { ShipStationShipment } from '../domain/shipstation';
 import { fulfillmentLatencySeconds } from '../observability/metrics';
 import { ECWID_ORDER_ID, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
@@ -98,49 +98,58 @@ export async function deliverShipNotices(deps: ActivityDeps, input: { groups: Sh
   return input.groups.length;
 }
 
-export interface ApplyShipmentsResult {
+export interface PreparedFulfillment {
   appliedShipmentIds: number[];
-  trackingNumber?: string;
-  /** Set when every label of the order is voided: nothing is written. */
+  /** What to write to Ecwid; absent when every label of the order is voided. */
+  update?: EcwidOrderUpdate;
   noUpdate?: string;
+  /** Creation time (ms) of the newest live label, for the latency metric. */
+  newestLabelAt?: number;
 }
 
 /**
- * Writes the order's shipments to Ecwid: SHIPPED, the newest live tracking number, carrier, service,
- * carrier fee and notes to buyer. Computed from every shipment of the order, so voids and replacements
- * come out right whatever order the notices arrive in.
+ * Reads the order's shipments from ShipStation and computes the Ecwid update: SHIPPED, the newest live tracking
+ * number, carrier, service, carrier fee and notes to buyer. Computed from every shipment of the order, so voids
+ * and replacements come out right whatever order the notices arrive in. Kept apart from the Ecwid write so
+ * retrying an Ecwid outage doesn't spend ShipStation's 40 requests a minute.
  */
-export async function applyShipmentsToEcwid(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<ApplyShipmentsResult> {
+export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<PreparedFulfillment> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = shipstationFor(deps, credentials);
-  const key = `ecwid-${input.storeId}-${input.orderId}`;
+  const key = orderKey(input.storeId, { id: input.orderId });
   const ssOrder = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: input.orderId }));
   const list = await classified(() =>
     ss.listShipments(ssOrder?.orderId ? { orderId: ssOrder.orderId, pageSize: 500 } : { orderNumber: input.orderId, pageSize: 500 }),
   );
   const shipments = (list.shipments ?? []).filter((s) => s.orderKey === key);
-  heartbeat({ stage: 'shipments', count: shipments.length });
   const notesToBuyer = (ssOrder as { notesToBuyer?: string | null } | undefined)?.notesToBuyer ?? undefined;
   const update = buildFulfillmentUpdate(shipments, { notesToBuyer });
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
   if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate };
+  const times = shipments.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
+  return { appliedShipmentIds, update, newestLabelAt: times.length > 0 ? Math.max(...times) : undefined };
+}
 
+/** Writes a prepared update to the Ecwid order, keeping the order's other extra fields. */
+export async function writeFulfillmentToEcwid(
+  deps: ActivityDeps,
+  input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number },
+): Promise<void> {
+  const credentials = await credentialsOf(deps, input.storeId);
   const ecwid = ecwidFor(deps, input.storeId, credentials);
   try {
-    // Keep the order's other extra fields; ours are all rewritten, so a field that no longer applies goes away.
+    // Ours are all rewritten, so a field that no longer applies (a voided second parcel) goes away.
     const current = await ecwid.getOrder(input.orderId);
     const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
     const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
-    await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
+    await ecwid.updateOrder(input.orderId, { ...input.update, orderExtraFields: [...kept, ...(input.update.orderExtraFields ?? [])] });
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) {
+    if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') {
       throw ApplicationFailure.nonRetryable(`Ecwid order ${input.orderId} no longer exists (404)`, 'EcwidOrderNotFound');
     }
     throw toActivityFailure(err);
   }
-  const newest = shipments.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
-  if (newest.length > 0) fulfillmentLatencySeconds.observe(Math.max(0, (Date.now() - Math.max(...newest)) / 1000));
-  return { appliedShipmentIds, trackingNumber: update.trackingNumber };
+  if (input.newestLabelAt) fulfillmentLatencySeconds.observe(Math.max(0, (Date.now() - input.newestLabelAt) / 1000));
 }
 
 /** Lists labels created since the last check, and feeds them to the same shipment workflows (lost webhooks). */

@@ -35,7 +35,7 @@ const IDLE_BEFORE_CLOSING = '30 days';
  */
 export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<void> {
   const maxInterval = (input.maxRetryIntervalSeconds ?? 300) * 1000;
-  const { applyShipmentsToEcwid } = proxyActivities<Activities>({
+  const { prepareFulfillment, writeFulfillmentToEcwid } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '60 seconds',
     // No maximumAttempts: temporary failures (network, 5xx, 429) are retried until Ecwid is back.
@@ -79,10 +79,14 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     for (;;) {
       status.attempts += 1;
       try {
-        const res = await applyShipmentsToEcwid({ storeId: input.storeId, orderId: input.orderId });
-        for (const id of res.appliedShipmentIds) applied.add(id);
+        const prepared = await prepareFulfillment({ storeId: input.storeId, orderId: input.orderId });
+        if (prepared.update) {
+          await writeFulfillmentToEcwid({ storeId: input.storeId, orderId: input.orderId, update: prepared.update, newestLabelAt: prepared.newestLabelAt });
+        }
+        for (const id of prepared.appliedShipmentIds) applied.add(id);
         for (const n of notices) for (const id of n.shipmentIds) applied.add(id);
-        status.lastTrackingNumber = res.trackingNumber ?? status.lastTrackingNumber;
+        const res = { noUpdate: prepared.noUpdate };
+        status.lastTrackingNumber = prepared.update?.trackingNumber ?? status.lastTrackingNumber;
         status.lastError = undefined;
         status.parkedReason = res.noUpdate;
         status.lastUpdatedAt = new Date().toISOString();

@@ -32,7 +32,8 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
   }
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Many labels in one minute: a 10 s window keeps ShipStation's pacing from dominating the test's time.
+    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
     stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'BUSINESS', weightUnit: 'POUND' });
     const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
     expect(res.status).toBe(201);
