@@ -11,6 +11,7 @@ const FREE_TOKEN = 'secret_free_store_6002_token';
 
 describe('connections and security', () => {
   let stack: TestStack;
+  let issuedToken = '';
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -95,24 +96,6 @@ describe('connections and security', () => {
     await expect(stack.client.workflow.getHandle(storeSyncWorkflowId(FREE_STORE)).describe()).rejects.toThrow();
   });
 
-  test('raw history read through the Temporal CLI shows no token, API secret or customer data in clear', async () => {
-    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).imported > 0, 20_000);
-    const raw = execFileSync(
-      temporalCliPath(),
-      ['workflow', 'show', '--workflow-id', storeSyncWorkflowId(STORE), '--output', 'json', '--address', stack.env.address, '--namespace', 'default'],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(raw.length).toBeGreaterThan(1000);
-    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64')); // the encoding marker, base64 in JSON
-    // Payload data is base64 in the JSON: decode every one, so plaintext can't hide behind the encoding.
-    const datas = [...raw.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
-    expect(datas.length).toBeGreaterThan(3);
-    const decoded = [raw, ...datas].join('\n');
-    for (const secret of [TOKEN, SS_ACCOUNT.apiSecret, SS_ACCOUNT.apiKey, 'Zoë Confidential', 'Confidential', 'Hidden Lane', 'zoe.private@example.com']) {
-      expect(decoded).not.toContain(secret);
-    }
-  });
-
   test('the codec endpoint decodes for the UI: authenticated, CORS for the UI origin only', async () => {
     const history = await stack.client.workflow.getHandle(storeSyncWorkflowId(STORE)).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
@@ -127,9 +110,31 @@ describe('connections and security', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
     const out = (await res.json()) as { payloads: { data: string }[] };
-    expect(Buffer.from(out.payloads[0].data, 'base64').toString('utf8')).toContain(TOKEN);
+    const decoded = JSON.parse(Buffer.from(out.payloads[0].data, 'base64').toString('utf8')) as { storeId: number; credentials: { ecwidAccessToken: string } };
+    expect(decoded.storeId).toBe(STORE);
+    // The token the OAuth exchange issued, which the raw-history test then looks for.
+    issuedToken = decoded.credentials.ecwidAccessToken;
+    expect(issuedToken).toMatch(/^secret_/);
     const preflight = await fetch(`${stack.apiUrl}/codec/decode`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('raw history read through the Temporal CLI shows no token, API secret or customer data in clear', async () => {
+    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).imported > 0, 20_000);
+    const raw = execFileSync(
+      temporalCliPath(),
+      ['workflow', 'show', '--workflow-id', storeSyncWorkflowId(STORE), '--output', 'json', '--address', stack.env.address, '--namespace', 'default'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(raw.length).toBeGreaterThan(1000);
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64')); // the encoding marker, base64 in JSON
+    // Payload data is base64 in the JSON: decode every one, so plaintext can't hide behind the encoding.
+    const datas = [...raw.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+    expect(datas.length).toBeGreaterThan(3);
+    const decoded = [raw, ...datas].join('\n');
+    for (const secret of [issuedToken, TOKEN, SS_ACCOUNT.apiSecret, SS_ACCOUNT.apiKey, 'Zoë Confidential', 'Confidential', 'Hidden Lane', 'zoe.private@example.com']) {
+      expect(decoded).not.toContain(secret);
+    }
   });
 
   test('fuzz: random and malformed input on every route gives no 5xx and starts nothing', async () => {
