@@ -24,7 +24,6 @@ export const REDACT_PATHS = [
   'req.query.secret',
   'email',
   'phone',
-  'name',
   'street',
   'shippingPerson',
   'billingPerson',

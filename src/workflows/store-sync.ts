@@ -56,6 +56,11 @@ const { reconcileShipments } = proxyActivities<Activities>({
 /** Re-read what changed a little before the last cursor: Ecwid's clock and ours differ, and updates land late. */
 export const CURSOR_OVERLAP_SECONDS = 600;
 const MAX_NOTES = 50;
+/**
+ * Lost-webhook reconciliation (GET /shipments) at most this often per store: it spends the ShipStation budget
+ * that imports need, and SHIP_NOTIFY normally arrives within seconds. An operator's sync now always reconciles.
+ */
+const RECONCILE_EVERY_SECONDS = 900;
 /** Start a fresh run (continue-as-new) after this many syncs even if Temporal hasn't suggested it: lean histories replay fast. */
 const MAX_SYNCS_PER_RUN = 200;
 const MAX_DECISIONS = 500;
@@ -317,13 +322,16 @@ async function runSync(
       s.cursor = nextCursor;
       // Forget sends older than the overlap window: they won't be re-read by the next incremental sync.
       for (const [id, ts] of Object.entries(s.recentlySent)) if (ts < nextCursor - CURSOR_OVERLAP_SECONDS) delete s.recentlySent[id];
-      const checkedUntil = await reconcileShipments({ storeId, credentials, settings, since: s.shipmentsCheckedUntil }).catch(
+      const reconcileDue = why.operatorTriggered || (s.shipmentsCheckedUntil ?? 0) + RECONCILE_EVERY_SECONDS <= nextCursor;
+      if (s.counts.imported > 0 && reconcileDue) {
+        const checkedUntil = await reconcileShipments({ storeId, credentials, settings, since: s.shipmentsCheckedUntil }).catch(
         (err: unknown) => {
           log.warn('shipment reconciliation failed; will retry next sync', { error: String(err) });
           return s.shipmentsCheckedUntil;
         },
-      );
-      s.shipmentsCheckedUntil = checkedUntil;
+        );
+        s.shipmentsCheckedUntil = checkedUntil;
+      }
     }
     s.lastError = undefined;
   } catch (err) {
