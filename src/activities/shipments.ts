@@ -15,7 +15,7 @@ import {
   type ShipNotice,
   type ShipmentWorkflowInput,
 } from '../workflows/definitions';
-import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
+import { ecwidFor, shipstationFor, type ActivityDeps } from './deps';
 import { classified, toActivityFailure } from './failures';
 import { findShipStationOrder } from './import-orders';
 import { toShipStationQueryDate } from './shipstation-dates';

@@ -12,6 +12,8 @@ import { connectionRoutes } from './routes/connections';
 import { oauthRoutes } from './routes/oauth';
 import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
 import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
+import { openApiDocument } from './openapi';
+import { sessionOrBearer, webRoutes } from './web/routes';
 
 export interface AppOptions {
   client: Client;
@@ -58,7 +60,9 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use(express.json({ limit: '256kb', type: ['application/json', 'text/json'] }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'text/json'])) {
+    // The merchant page's forms post form-urlencoded bodies, to its own paths only.
+    const webForm = (req.path === '/login' || req.path === '/logout' || req.path.startsWith('/stores/')) && req.is('application/x-www-form-urlencoded');
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'text/json']) && !webForm) {
       res.status(415).json({ error: 'unsupported_media_type', message: 'send application/json' });
       return;
     }
@@ -75,6 +79,9 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
 
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
   });
   app.get('/metrics', admin, async (_req, res) => {
     res.setHeader('Content-Type', registry.contentType);
@@ -101,12 +108,13 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       publicUrl: opts.publicUrl,
       stateKey: `oauth-state:${opts.adminToken}`,
       service,
-      requireAdmin: admin,
+      requireAdmin: sessionOrBearer(opts.adminToken),
       logger: opts.logger,
     }),
   );
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
+  app.use(webRoutes({ service, adminToken: opts.adminToken }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

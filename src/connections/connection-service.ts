@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { storeSyncWorkflowId } from '../domain/ids';
 import { CONNECTION_STATE, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
@@ -21,6 +22,13 @@ import type { StoreSyncInput } from '../workflows/store-sync';
 import type { CreateConnectionBody } from './schemas';
 import { toUnixSeconds } from './schemas';
 import { verifyEcwidAccess } from './ecwid-access';
+
+export interface RetryingActivity {
+  activity: string;
+  attempt: number;
+  lastFailure?: string;
+  nextAttemptAt?: string;
+}
 
 export interface ConnectionServiceOptions {
   client: Client;
@@ -114,13 +122,29 @@ export class ConnectionService {
     return out.sort((a, b) => a.storeId - b.storeId);
   }
 
-  async status(storeId: number): Promise<ConnectionStatus | undefined> {
+  async status(storeId: number): Promise<(ConnectionStatus & { retrying?: RetryingActivity }) | undefined> {
     try {
-      return await this.handle(storeId).query(statusQuery);
+      const status = await this.handle(storeId).query(statusQuery);
+      const retrying = status.syncing ? await this.retrying(storeId) : undefined;
+      return retrying ? { ...status, retrying } : status;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /** A step of the sync that is failing and being retried right now (ShipStation down, Ecwid 5xx…). */
+  private async retrying(storeId: number): Promise<RetryingActivity | undefined> {
+    const d = await this.handle(storeId).describe();
+    const pending = d.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1 || a.lastFailure);
+    if (!pending) return undefined;
+    const err = await decodeOptionalFailureToOptionalError(this.opts.client.options.loadedDataConverter, pending.lastFailure).catch(() => undefined);
+    return {
+      activity: pending.activityType?.name ?? 'unknown',
+      attempt: pending.attempt ?? 0,
+      lastFailure: err?.message,
+      nextAttemptAt: pending.nextAttemptScheduleTime?.seconds ? new Date(Number(pending.nextAttemptScheduleTime.seconds) * 1000).toISOString() : undefined,
+    };
   }
 
   async explainOrder(storeId: number, orderId: string): Promise<OrderDecision> {

@@ -31,7 +31,7 @@ export function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 30_000
 }
 
 /** `temporal server start-dev` with a SQLite file, the Web UI, our search attributes and the codec endpoint. */
-export function startDevServer(opts: { cli: string; dbFile: string; port: number; uiPort: number; codecEndpoint?: string }): ChildProcess {
+export function startDevServer(opts: { cli: string; dbFile: string; port: number; uiPort?: number; codecEndpoint?: string }): ChildProcess {
   const args = [
     'server',
     'start-dev',
@@ -39,8 +39,7 @@ export function startDevServer(opts: { cli: string; dbFile: string; port: number
     opts.dbFile,
     '--port',
     String(opts.port),
-    '--ui-port',
-    String(opts.uiPort),
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     '--ip',
     '127.0.0.1',
     '--log-level',

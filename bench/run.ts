@@ -1,0 +1,251 @@
+/**
+ * `npm run bench [-- --quick]`: measures the connector on the simulators (real dev server, real worker,
+ * ShipStation's real 40 requests/min limit) and writes bench/results.json. Not part of `npm test`.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { ShipStationClient } from '../src/clients/shipstation-client';
+import { storeSyncWorkflowId } from '../src/domain/ids';
+import { generateOrders } from '../src/simulators/ecwid/seed';
+import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../src/stack/local-stack';
+import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
+import type { ConnectionStatus } from '../src/workflows/definitions';
+
+const quick = process.argv.includes('--quick');
+/** Quick mode shrinks ShipStation's window to 10 s (same 40 requests): figures are scaled back to a minute. */
+const WINDOW_MS = quick ? 10_000 : 60_000;
+const PER_MIN = 60_000 / WINDOW_MS;
+/** 10,000 orders = 100 bulk calls: enough to cross two rate windows and measure the steady state. */
+const N_BACKFILL = 10_000;
+/** 81 calls: the 41st to the 81st span exactly one window of budget. */
+const N_NAIVE = 81;
+const N_WEBHOOKS = quick ? 15 : 30;
+const N_LABELS = quick ? 6 : 10;
+const N_STORES = quick ? 200 : 1_000;
+const IDLE_SECONDS = quick ? 15 : 60;
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function statusOf(stack: TestStack, storeId: number): Promise<ConnectionStatus> {
+  return (await (await stack.api(`/connections/${storeId}`)).json()) as ConnectionStatus;
+}
+
+/** Waits until ShipStation's current window has reset, so each measurement starts with a fresh budget. */
+async function freshWindow(stack: TestStack): Promise<void> {
+  const res = await fetch(`${stack.shipstation.url}/stores`, { headers: { Authorization: `Basic ${Buffer.from(`${SS_ACCOUNT.apiKey}:${SS_ACCOUNT.apiSecret}`).toString('base64')}` } });
+  const reset = Number(res.headers.get('x-rate-limit-reset') ?? 0);
+  await sleep(reset * 1000 + 200);
+}
+
+async function backfill(stack: TestStack) {
+  const storeId = 7001;
+  const token = 'secret_bench_store_7001';
+  stack.ecwid.addStore({ storeId, token, plan: 'BUSINESS', weightUnit: 'KILOGRAM' });
+  for (const o of generateOrders(N_BACKFILL, 7)) stack.ecwid.upsertOrder(storeId, o);
+  log(`backfill of ${N_BACKFILL} orders…`);
+  const t0 = Date.now();
+  await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: token }) });
+  await eventually(async () => (await statusOf(stack, storeId)).imported >= N_BACKFILL, 30 * 60_000, 1000);
+  const elapsedMs = Date.now() - t0;
+  const calls = stack.shipstation.requests.filter('POST', '/orders/createorders').filter((r) => r.status === 200).map((r) => r.at);
+  // Steady state: from the first call of the second window to the first call of the third, i.e. one full
+  // window of budget, so the free burst of the first window doesn't flatter the figure.
+  let steady: number | undefined;
+  if (calls.length > 80) {
+    const orders = 40 * 100; // calls 41..80 each carried 100 orders
+    steady = (orders / (calls[80] - calls[40])) * 60_000;
+  }
+  const status = await statusOf(stack, storeId);
+  const history = await historyBytes(stack, storeSyncWorkflowId(storeId));
+  const fourTwoNines = stack.shipstation.requests.entries.filter((r) => r.status === 429).length;
+  return {
+    storeId,
+    token,
+    elapsedMs,
+    calls: calls.length,
+    steadyPerMin: steady !== undefined ? steady / PER_MIN : undefined,
+    endToEndPerMin: (N_BACKFILL / elapsedMs) * 60_000 / PER_MIN,
+    imported: status.imported,
+    historyBytesPerOrder: history.bytes / status.imported,
+    historyRuns: history.runs,
+    rateLimited: fourTwoNines,
+  };
+}
+
+/** Serialized size of every run of the workflow (continue-as-new chain). */
+async function historyBytes(stack: TestStack, workflowId: string): Promise<{ bytes: number; runs: number }> {
+  let bytes = 0;
+  let runs = 0;
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId="${workflowId}"` })) {
+    const h = await stack.client.workflow.getHandle(workflowId, wf.runId).fetchHistory();
+    bytes += temporal.api.history.v1.History.encode(h).finish().length;
+    runs += 1;
+  }
+  return { bytes, runs };
+}
+
+async function naive(stack: TestStack) {
+  log(`naive baseline: one createorder per order, ${N_NAIVE} orders…`);
+  await freshWindow(stack);
+  const ss = new ShipStationClient({ baseUrl: stack.shipstation.url, ...SS_ACCOUNT });
+  const t0 = Date.now();
+  const times: number[] = [];
+  for (let i = 0; i < N_NAIVE; i++) {
+    await ss.createOrder({
+      orderNumber: `NAIVE-${i}`,
+      orderKey: `naive-${i}`,
+      orderDate: '2026-01-01T00:00:00.0000000',
+      orderStatus: 'awaiting_shipment',
+      billTo: { name: 'N', street1: 's', city: 'c', country: 'US' },
+      shipTo: { name: 'N', street1: 's', city: 'c', country: 'US' },
+      items: [{ name: 'x', quantity: 1, unitPrice: 1 }],
+    });
+    times.push(Date.now());
+  }
+  // Same steady-state rule: the 40 orders from the 41st call to the 81st, per minute.
+  const perMin = (40 / (times[80] - times[40])) * 60_000;
+  return { perMin: perMin / PER_MIN, elapsedMs: Date.now() - t0 };
+}
+
+async function webhookLatency(stack: TestStack, storeId: number) {
+  log(`webhook → ShipStation latency, ${N_WEBHOOKS} webhooks…`);
+  await freshWindow(stack);
+  const lat: number[] = [];
+  for (let i = 0; i < N_WEBHOOKS; i++) {
+    const [o] = generateOrders(1, 9000 + i);
+    const saved = stack.ecwid.upsertOrder(storeId, o);
+    const key = `ecwid-${storeId}-${saved.id}`;
+    const sent = Date.now();
+    await stack.ecwid.sendWebhook(storeId, 'order.created', { orderId: saved.id });
+    const attempt = await eventually(() => stack.shipstation.creationAttempts.find((a) => a.orderKey === key), 60_000, 5);
+    lat.push(attempt.at - sent);
+    await sleep(WINDOW_MS / 40 + 50); // within the budget: one webhook per budgeted request
+  }
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+async function shipNotifyLatency(stack: TestStack) {
+  log(`SHIP_NOTIFY → Ecwid latency, ${N_LABELS} labels…`);
+  await freshWindow(stack);
+  const open = [...stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).values()].filter((o) => o.orderStatus === 'awaiting_shipment').slice(0, N_LABELS);
+  const lat: number[] = [];
+  for (const o of open) {
+    const orderId = o.orderKey.split('-').slice(2).join('-');
+    const t = Date.now();
+    await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, o.orderKey);
+    const put = await eventually(
+      () => stack.ecwid.requests.filter('PUT', new RegExp(`/orders/${orderId}$`)).find((r) => r.status === 200 && r.at >= t),
+      60_000,
+      5,
+    );
+    lat.push(put.at - t);
+    await sleep((4 * WINDOW_MS) / 40); // each label costs about four ShipStation requests
+  }
+  return { p50: pct(lat, 50) };
+}
+
+/** One worker process with many connected stores, each polling every 5 minutes, measured while idle. */
+async function idleStores(stack: TestStack) {
+  log(`idle worker with ${N_STORES} connected stores…`);
+  const worker = spawn(process.execPath, [join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, '..', 'src', 'worker', 'main.ts')], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.env.address,
+      TEMPORAL_TASK_QUEUE: 'bench-idle',
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ECWID_API_URL: stack.ecwid.url,
+      SHIPSTATION_API_URL: stack.shipstation.url,
+      SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
+      SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const storeIds = Array.from({ length: N_STORES }, (_, i) => 100_000 + i);
+  for (const id of storeIds) stack.ecwid.addStore({ storeId: id, token: `secret_idle_${id}`, plan: 'VENTURE' });
+  const searchesBefore = stack.ecwid.requests.entries.length;
+  for (let i = 0; i < storeIds.length; i += 50) {
+    await Promise.all(
+      storeIds.slice(i, i + 50).map((id) =>
+        stack.client.workflow.start('storeSync', {
+          workflowId: storeSyncWorkflowId(id),
+          taskQueue: 'bench-idle',
+          args: [{ storeId: id, credentials: { ecwidAccessToken: `secret_idle_${id}` }, settings: { pollIntervalSeconds: 300, importSince: 0, statusMapping: {}, importPickupOrders: false } }],
+        }),
+      ),
+    );
+  }
+  // Every store has run its first sync (one order search each), then the worker is idle until the next poll.
+  await eventually(() => stack.ecwid.requests.entries.length - searchesBefore >= N_STORES, 10 * 60_000, 1000);
+  await sleep(5_000);
+  const stat = () => readFileSync(`/proc/${worker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = () => Number(stat()[11]) + Number(stat()[12]);
+  const t0 = ticks();
+  const start = Date.now();
+  let rssMax = 0;
+  while (Date.now() - start < IDLE_SECONDS * 1000) {
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
+    rssMax = Math.max(rssMax, rss);
+    await sleep(1000);
+  }
+  const cpu = ((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100;
+  worker.kill('SIGTERM');
+  return { rssMb: rssMax, cpuPercent: cpu };
+}
+
+async function main() {
+  log(`${quick ? 'QUICK mode: smaller counts, a 10 s ShipStation window (figures scaled to per-minute)' : 'full run'}`);
+  const stack = await startTestStack({ rateLimitWindowMs: WINDOW_MS });
+  try {
+    const b = await backfill(stack);
+    const n = await naive(stack);
+    const w = await webhookLatency(stack, b.storeId);
+    const s = await shipNotifyLatency(stack);
+    const idle = await idleStores(stack);
+    const results = {
+      mode: quick ? 'quick' : 'full',
+      machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}, Node ${process.version}`,
+      import_orders_per_min: Math.round(b.steadyPerMin ?? b.endToEndPerMin),
+      import_end_to_end_orders_per_min: Math.round(b.endToEndPerMin),
+      bound_orders_per_min: 4000,
+      naive_orders_per_min: Math.round(n.perMin * 10) / 10,
+      webhook_to_shipstation_p50_ms: w.p50,
+      webhook_to_shipstation_p99_ms: w.p99,
+      shipnotify_to_ecwid_p50_ms: s.p50,
+      history_bytes_per_order: Math.round(b.historyBytesPerOrder),
+      idle_worker_rss_mb_1000_stores: Math.round(idle.rssMb),
+      idle_cpu_percent_1000_stores: Math.round(idle.cpuPercent * 100) / 100,
+      details: {
+        backfill_orders: N_BACKFILL,
+        backfill_elapsed_s: Math.round(b.elapsedMs / 100) / 10,
+        createorders_calls: b.calls,
+        shipstation_429s: b.rateLimited,
+        store_sync_runs: b.historyRuns,
+        idle_stores: N_STORES,
+        idle_seconds: IDLE_SECONDS,
+      },
+    };
+    console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'details')));
+    console.table(results.details);
+    writeFileSync(join(__dirname, quick ? 'results.quick.json' : 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    log(`written to bench/${quick ? 'results.quick.json' : 'results.json'}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+/**
+ * Records real histories of every workflow type, for the replay test (test/replay.test.ts).
+ * Run after a deliberate, versioned change of workflow code: `npx tsx scripts/record-histories.ts`.
+ * A change that breaks determinism makes the replay test fail on the histories recorded before it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { shipmentWorkflowId, storeSyncWorkflowId } from '../src/domain/ids';
+import { generateOrders } from '../src/simulators/ecwid/seed';
+import { SS_ACCOUNT, eventually, startTestStack } from '../src/stack/local-stack';
+
+async function main(): Promise<void> {
+  const stack = await startTestStack({ rateLimitWindowMs: 10_000 });
+  const out = join(__dirname, '..', 'test', 'fixtures', 'histories');
+  mkdirSync(out, { recursive: true });
+  try {
+    const storeId = 9101;
+    const token = 'secret_replay_store_9101';
+    stack.ecwid.addStore({ storeId, token, plan: 'VENTURE' });
+    for (const o of generateOrders(150, 91)) stack.ecwid.upsertOrder(storeId, o);
+    await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: token }) });
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).size >= 150, 60_000);
+    const [extra] = generateOrders(1, 92);
+    const saved = stack.ecwid.upsertOrder(storeId, extra);
+    await stack.ecwid.sendWebhook(storeId, 'order.created', { orderId: saved.id });
+    const key = `ecwid-${storeId}-${saved.id}`;
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key), 30_000);
+    await stack.api(`/connections/${storeId}/settings`, { method: 'PATCH', body: JSON.stringify({ statusMapping: { CUSTOM_FULFILLMENT_STATUS_1: 'on_hold' } }) });
+    await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key, { trackingNumber: 'REPLAY-1' });
+    await eventually(() => stack.ecwid.getOrder(storeId, saved.id!)?.trackingNumber === 'REPLAY-1', 30_000);
+    await stack.api(`/connections/${storeId}`, { method: 'DELETE' });
+    await eventually(async () => (await stack.client.workflow.getHandle(storeSyncWorkflowId(storeId)).describe()).status.name === 'COMPLETED', 30_000);
+
+    const save = async (name: string, workflowId: string) => {
+      const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(join(out, `${name}.json`), historyToJSON(history));
+      console.log(`recorded ${name} (${history.events?.length} events)`);
+    };
+    await save('storeSync', storeSyncWorkflowId(storeId));
+    await save('shipmentWriteBack', shipmentWorkflowId(storeId, saved.id!));
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowType="shipNotify"` })) {
+      await save('shipNotify', wf.workflowId);
+      break;
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,276 @@
+/**
+ * OpenAPI 3.1 description of the HTTP API, served at GET /openapi.json. Request bodies are generated from the
+ * zod schemas that validate them (schemas.ts), so the document can't drift from what the API accepts;
+ * responses are described by hand, briefly.
+ */
+import { z } from 'zod';
+import { createConnectionSchema, ecwidWebhookSchema, shipNotifySchema, updateSettingsSchema } from '../connections/schemas';
+
+type Json = Record<string, unknown>;
+
+/** A zod schema as the JSON Schema of a request body (OpenAPI 3.1 uses JSON Schema 2020-12). */
+export function requestBodySchema(schema: z.ZodType): Json {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as Json;
+  return rest;
+}
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description: string): Json => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string): Json => json(ref('Error'), description);
+const storeIdParam = { name: 'storeId', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID' };
+const admin = [{ bearerAuth: [] }];
+const notFound = error('No connection for this store');
+const unauthorized = error('Missing or wrong admin token');
+
+function accepted(summary: string, description: string): Json {
+  return {
+    post: {
+      tags: ['connections'],
+      summary,
+      description,
+      security: admin,
+      parameters: [storeIdParam],
+      responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Signal delivered to the store-sync workflow'), '401': unauthorized, '404': notFound },
+    },
+  };
+}
+
+function codecOp(op: 'encode' | 'decode'): Json {
+  return {
+    post: {
+      tags: ['operations'],
+      summary: `${op === 'encode' ? 'Encrypt' : 'Decrypt'} Temporal payloads (remote codec protocol)`,
+      description: 'Called by the Temporal Web UI and `temporal --codec-endpoint`; CORS only for TEMPORAL_UI_ORIGIN.',
+      security: admin,
+      requestBody: { required: true, content: { 'application/json': { schema: ref('Payloads') } } },
+      responses: { '200': json(ref('Payloads'), 'The payloads, transformed'), '400': error('Invalid body, or payloads the key cannot decrypt'), '401': unauthorized },
+    },
+  };
+}
+
+let cached: Json | undefined;
+
+export function openApiDocument(): Json {
+  cached ??= build();
+  return cached;
+}
+
+function build(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ecwid → ShipStation connector',
+      version: '0.1.0',
+      description:
+        'Connections (one Temporal store-sync workflow per Ecwid store), Ecwid and ShipStation webhooks, Ecwid OAuth, and the codec server for the Temporal Web UI.',
+    },
+    tags: [{ name: 'connections' }, { name: 'oauth' }, { name: 'webhooks' }, { name: 'operations' }],
+    paths: {
+      '/connections': {
+        post: {
+          tags: ['connections'],
+          summary: 'Connect a store (or update its connection)',
+          description: 'Verifies the Ecwid token and plan, then starts the store-sync workflow; a second call updates it, it never starts a second one.',
+          security: admin,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateConnection') } } },
+          responses: {
+            '201': json(ref('ConnectResult'), 'Connected'),
+            '200': json(ref('ConnectResult'), 'Already connected: credentials and settings updated, parked shipments retried'),
+            '400': error('Invalid body, with field errors'),
+            '401': unauthorized,
+            '402': error("The Ecwid store's plan has no API access"),
+            '403': error('Ecwid refused the access token'),
+          },
+        },
+        get: {
+          tags: ['connections'],
+          summary: 'Every running connection',
+          security: admin,
+          responses: { '200': json({ type: 'array', items: ref('ConnectionStatus') }, 'Connections by store ID'), '401': unauthorized },
+        },
+      },
+      '/connections/{storeId}': {
+        get: {
+          tags: ['connections'],
+          summary: 'Status of one connection',
+          security: admin,
+          parameters: [storeIdParam],
+          responses: { '200': json(ref('ConnectionStatus'), 'The `status` query of the store-sync workflow'), '401': unauthorized, '404': notFound },
+        },
+        delete: {
+          tags: ['connections'],
+          summary: "Disconnect: stop the store's sync and unsubscribe SHIP_NOTIFY",
+          security: admin,
+          parameters: [storeIdParam],
+          responses: { '202': json({ type: 'object', properties: { disconnected: { const: true } } }, 'Disconnect signalled'), '401': unauthorized, '404': notFound },
+        },
+      },
+      '/connections/{storeId}/orders/{orderId}': {
+        get: {
+          tags: ['connections'],
+          summary: "Why an order was or wasn't imported",
+          security: admin,
+          parameters: [storeIdParam, { name: 'orderId', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }],
+          responses: { '200': json(ref('OrderDecision'), 'The `orderDecision` query'), '401': unauthorized, '404': notFound },
+        },
+      },
+      '/connections/{storeId}/settings': {
+        patch: {
+          tags: ['connections'],
+          summary: 'Change settings (e.g. statusMapping); skipped orders are re-evaluated',
+          security: admin,
+          parameters: [storeIdParam],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSettings') } } },
+          responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Settings signalled'), '400': error('Invalid body, with field errors'), '401': unauthorized, '404': notFound },
+        },
+      },
+      '/connections/{storeId}/sync': accepted('Sync now', 'Signals `syncNow` with trigger `operator`: a full incremental sync at once.'),
+      '/connections/{storeId}/pause': accepted('Pause the sync', 'Signals `pause`: no imports until `resume`.'),
+      '/connections/{storeId}/resume': accepted('Resume the sync', 'Signals `resume`.'),
+      '/connections/{storeId}/retry-shipments': accepted('Retry parked shipment write-backs', 'Signals `retry` to every shipment workflow of the store with ShipmentState="parked".'),
+      '/connect/ecwid': {
+        get: {
+          tags: ['oauth'],
+          summary: "Start Ecwid OAuth: redirects to Ecwid's consent screen",
+          security: [{ bearerAuth: [] }, { webSession: [] }],
+          responses: { '302': { description: 'Redirect to Ecwid /authorize' }, '401': unauthorized, '503': error('ECWID_CLIENT_ID / ECWID_CLIENT_SECRET not set') },
+        },
+      },
+      '/connect/ecwid/callback': {
+        get: {
+          tags: ['oauth'],
+          summary: 'OAuth callback: exchanges the code and connects (or reconnects) the store',
+          description: 'Authenticated by the signed, single-use `state`. Answers HTML to browsers, JSON otherwise.',
+          parameters: ['code', 'state', 'store_id', 'error'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: {
+            '201': { description: 'Store connected' },
+            '200': { description: 'Store reconnected' },
+            '400': { description: 'Invalid or expired state, missing or rejected code' },
+            '403': { description: 'Access declined on the consent screen, or token refused' },
+            '502': { description: 'Ecwid unreachable' },
+          },
+        },
+      },
+      '/webhooks/ecwid': {
+        post: {
+          tags: ['webhooks'],
+          summary: 'Ecwid webhook (a hint: the order is re-read through the API)',
+          parameters: [{ name: 'X-Ecwid-Webhook-Signature', in: 'header', required: true, schema: { type: 'string' }, description: 'base64(HMAC-SHA256(client secret, "<eventCreated>.<eventId>"))' }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('EcwidWebhook') } } },
+          responses: {
+            '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, delivered: { type: 'boolean' }, duplicate: { type: 'boolean' } } }, 'Accepted'),
+            '400': error('Invalid webhook body'),
+            '401': error('Bad signature'),
+            '503': error('Not configured, or Temporal unreachable (Ecwid retries)'),
+          },
+        },
+      },
+      '/webhooks/shipstation': {
+        post: {
+          tags: ['webhooks'],
+          summary: 'ShipStation SHIP_NOTIFY',
+          parameters: [
+            { name: 'secret', in: 'query', required: true, schema: { type: 'string' }, description: 'SHIPSTATION_WEBHOOK_SECRET' },
+            { name: 'store', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
+          responses: {
+            '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean' }, ignored: { type: 'string' } } }, 'Accepted'),
+            '400': error('Invalid body, or a resource_url outside ShipStation'),
+            '401': error('Bad secret'),
+            '503': error('Not configured, or Temporal unreachable'),
+          },
+        },
+      },
+      '/codec/encode': codecOp('encode'),
+      '/codec/decode': codecOp('decode'),
+      '/health': { get: { tags: ['operations'], summary: 'Liveness', responses: { '200': json({ type: 'object', properties: { ok: { const: true } } }, 'Alive') } } },
+      '/metrics': {
+        get: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics',
+          security: admin,
+          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': unauthorized },
+        },
+      },
+      '/openapi.json': { get: { tags: ['operations'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+        webSession: { type: 'apiKey', in: 'cookie', name: 'ess_session', description: 'Session of the merchant web page (POST /login with the admin token)' },
+      },
+      schemas: {
+        // Generated from the request validators.
+        CreateConnection: requestBodySchema(createConnectionSchema),
+        UpdateSettings: requestBodySchema(updateSettingsSchema),
+        EcwidWebhook: requestBodySchema(ecwidWebhookSchema),
+        ShipNotify: requestBodySchema(shipNotifySchema),
+        // Responses, by hand (see ConnectionStatus and OrderDecision in src/workflows/definitions.ts).
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'string' },
+            message: { type: 'string' },
+            fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+        ConnectResult: {
+          type: 'object',
+          properties: { storeId: { type: 'integer' }, created: { type: 'boolean' }, status: ref('ConnectionStatus') },
+        },
+        ConnectionStatus: {
+          type: 'object',
+          description: 'No secrets, no personal data.',
+          properties: {
+            storeId: { type: 'integer' },
+            state: { enum: ['active', 'paused', 'needs_reconnect', 'disconnected'] },
+            settings: { type: 'object' },
+            shipstationAccount: { enum: ['own', 'default'] },
+            syncing: { type: 'boolean' },
+            imported: { type: 'integer' },
+            skipped: { type: 'integer' },
+            failed: { type: 'integer' },
+            cancelled: { type: 'integer' },
+            skipReasons: { type: 'object', additionalProperties: { type: 'integer' }, description: 'count by reason, e.g. no_physical_items' },
+            recentSkipped: { type: 'array', items: ref('OrderNote') },
+            recentFailed: { type: 'array', items: ref('OrderNote') },
+            lastSyncAt: { type: 'string', format: 'date-time' },
+            lastSyncResult: { type: 'object' },
+            nextSyncAt: { type: 'string', format: 'date-time' },
+            lastError: { type: 'string' },
+            cursor: { type: 'string', format: 'date-time' },
+            syncsRun: { type: 'integer' },
+            pendingOrderIds: { type: 'integer' },
+          },
+        },
+        OrderNote: {
+          type: 'object',
+          properties: { orderId: { type: 'string' }, reason: { type: 'string' }, at: { type: 'string', format: 'date-time' }, attempts: { type: 'integer' } },
+        },
+        OrderDecision: {
+          type: 'object',
+          properties: {
+            orderId: { type: 'string' },
+            outcome: { enum: ['imported', 'skipped', 'failed', 'unchanged', 'cancelled', 'unknown'] },
+            reason: { type: 'string' },
+            at: { type: 'string', format: 'date-time' },
+            explanation: { type: 'string' },
+          },
+        },
+        Payloads: {
+          type: 'object',
+          description: 'Temporal remote codec body: payloads with base64 metadata values and data.',
+          properties: {
+            payloads: {
+              type: 'array',
+              maxItems: 1000,
+              items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } }, data: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import type { ConnectionService } from '../connections/connection-service';
+import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
+import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/ssapi';
+import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
+import { createWorker } from '../worker/create-worker';
+import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal, workflowBundle } from './test-temporal';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ECWID_CLIENT_SECRET = 'test-ecwid-client-secret';
+export const WEBHOOK_SECRET = 'test-shipstation-webhook-secret-0123456789';
+export const SS_ACCOUNT = { apiKey: 'test-ss-key', apiSecret: 'test-ss-secret' };
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  ecwid: EcwidSimulator;
+  shipstation: ShipStationSimulator;
+  apiUrl: string;
+  service: ConnectionService;
+  taskQueue: string;
+  /** Fetch against the API with the admin token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let queueSeq = 0;
+
+/** Real dev server, real worker, both simulators and the API on loopback ports (tests and benchmarks). */
+export async function startTestStack(
+  opts: { rateLimitWindowMs?: number; rateLimitPerMinute?: number; ecwidRateLimit?: number; temporalArgs?: string[] } = {},
+): Promise<TestStack> {
+  const env = await startTemporal(opts.temporalArgs);
+  const client = encryptedClient(env);
+  const ecwid = await startEcwidSimulator({ clientId: 'test-client', clientSecret: ECWID_CLIENT_SECRET, rateLimitPerMinute: opts.ecwidRateLimit });
+  const shipstation = await startShipStationSimulator({
+    accounts: [SS_ACCOUNT],
+    rateLimitWindowMs: opts.rateLimitWindowMs,
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+  });
+  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const logger = pino({ level: 'silent' });
+  // Listen first: the app needs its own public URL (OAuth redirect, webhook targets).
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app, service } = createApp({
+    client,
+    logger,
+    adminToken: ADMIN_TOKEN,
+    taskQueue,
+    ecwidApiUrl: ecwid.url,
+    shipstationApiUrl: shipstation.url,
+    ecwidClientSecret: ECWID_CLIENT_SECRET,
+    ecwidClientId: 'test-client',
+    ecwidOAuthUrl: ecwid.oauthUrl,
+    publicUrl: apiUrl,
+    shipstationWebhookSecret: WEBHOOK_SECRET,
+    defaultPollIntervalSeconds: 300,
+    codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
+    temporalUiOrigin: 'http://localhost:8233',
+  });
+  server.on('request', app);
+  ecwid.setWebhookUrl(`${apiUrl}/webhooks/ecwid`);
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      client,
+      namespace: 'default',
+      taskQueue,
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      workflowBundle: await workflowBundle(),
+      deps: {
+        ecwidApiUrl: ecwid.url,
+        shipstationApiUrl: shipstation.url,
+        defaultShipStation: SS_ACCOUNT,
+        publicUrl: apiUrl,
+        shipstationWebhookSecret: WEBHOOK_SECRET,
+        logger,
+      },
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
+
+  return {
+    env,
+    client,
+    ecwid,
+    shipstation,
+    apiUrl,
+    service,
+    taskQueue,
+    api: (path, init = {}) =>
+      fetch(`${apiUrl}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+      }),
+    startWorker,
+    stopWorker,
+    async stop() {
+      await stopWorker().catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await Promise.all([ecwid.close(), shipstation.close()]);
+      await env.teardown();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

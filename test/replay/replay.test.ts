@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../../src/temporal/data-converter';
+import { TEST_ENCRYPTION_KEY, workflowBundle } from '../helpers/temporal';
+
+const dir = join(__dirname, '..', 'fixtures', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+/** Histories recorded from real runs (scripts/record-histories.ts) must replay on today's workflow code. */
+describe('replay of recorded histories', () => {
+  test('there is a recorded history for every workflow type', () => {
+    expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(['shipNotify', 'shipmentWriteBack', 'storeSync']);
+  });
+
+  test.each(files)('%s replays deterministically', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    expect(history.events?.length).toBeGreaterThan(5);
+    async function* one() {
+      yield { workflowId: file, history };
+    }
+    const results = [];
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(TEST_ENCRYPTION_KEY) },
+      one(),
+    )) {
+      results.push(r);
+    }
+    expect(results).toHaveLength(1);
+    expect(results[0].error).toBeUndefined();
+  });
+});
