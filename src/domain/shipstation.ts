@@ -82,6 +82,12 @@ export interface ShipStationOrder {
   /** Read-only fields ShipStation returns */
   createDate?: string;
   modifyDate?: string;
+  orderTotal?: number;
+  /**
+   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); read when present (the local
+   * simulator returns it on GET /orders), never sent.
+   */
+  notesToBuyer?: string | null;
 }
 
 export interface ShipStationCreateOrdersResult {

@@ -71,7 +71,10 @@ export interface ConnectionStatus {
   syncing: boolean;
   imported: number;
   skipped: number;
+  /** Orders whose import is failing now. */
   failed: number;
+  /** Every failed attempt since the connection was made, including ones that later succeeded. */
+  failedAttempts: number;
   cancelled: number;
   skipReasons: Record<string, number>;
   recentSkipped: OrderNote[];

@@ -87,6 +87,8 @@ export interface CarriedState {
   syncsRun: number;
   shipmentsCheckedUntil?: number;
   nextSyncAt?: number;
+  /** A full sync cut short to continue as new (a long backfill): where its paging resumes. */
+  resume?: { since: number; offset: number; cursor: number };
 }
 
 export interface StoreSyncInput {
@@ -197,6 +199,9 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
       shipstationAccount: credentials.shipstation ? 'own' : 'default',
       syncing,
       ...s.counts,
+      // Orders failing now (a failure that later succeeded no longer counts); `failedAttempts` keeps the total.
+      failed: notes.filter((n) => n.outcome === 'failed').length,
+      failedAttempts: s.counts.failed,
       skipReasons: s.skipReasons,
       recentSkipped: notes.filter((n) => n.outcome === 'skipped').slice(-MAX_NOTES).reverse().map(toNote),
       recentFailed: notes.filter((n) => n.outcome === 'failed').slice(-MAX_NOTES).reverse().map(toNote),
@@ -305,20 +310,30 @@ async function runSync(
       const outcomes = await cancelDeletedOrders({ storeId, credentials, settings, orderIds: deleted });
       fold(s, outcomes, result);
     }
-    const since = s.cursor === undefined ? settings.importSince : Math.max(settings.importSince, s.cursor - CURSOR_OVERLAP_SECONDS);
-    let nextCursor: number | undefined;
-    for (let offset = 0; full; ) {
+    const resume = full ? s.resume : undefined;
+    s.resume = undefined;
+    const since = resume?.since ?? (s.cursor === undefined ? settings.importSince : Math.max(settings.importSince, s.cursor - CURSOR_OVERLAP_SECONDS));
+    let nextCursor: number | undefined = resume?.cursor;
+    let cutShort = false;
+    for (let offset = resume?.offset ?? 0; full; ) {
       const page = await importOrders({ storeId, syncId, credentials, settings, updatedFrom: since, offset, recentlySent: s.recentlySent });
       nextCursor ??= page.startedAt;
       fold(s, page.outcomes, result);
       offset += page.count;
       if (page.count === 0 || offset >= page.total) break;
+      if (workflowInfo().continueAsNewSuggested) {
+        // History is getting large mid-backfill: hand over to a fresh run, which resumes this paging.
+        s.resume = { since, offset, cursor: nextCursor };
+        s.fullSyncRequested = true;
+        cutShort = true;
+        break;
+      }
     }
     for (let i = 0; i < ids.length; i += 100) {
       const page = await importOrders({ storeId, syncId, credentials, settings, orderIds: ids.slice(i, i + 100), recentlySent: s.recentlySent });
       fold(s, page.outcomes, result);
     }
-    if (nextCursor !== undefined) {
+    if (nextCursor !== undefined && !cutShort) {
       s.cursor = nextCursor;
       // Forget sends older than the overlap window: they won't be re-read by the next incremental sync.
       for (const [id, ts] of Object.entries(s.recentlySent)) if (ts < nextCursor - CURSOR_OVERLAP_SECONDS) delete s.recentlySent[id];
@@ -359,6 +374,12 @@ export const PERMANENT_CONNECTION_ERRORS = ['EcwidTokenInvalid', 'EcwidPlanRequi
 
 function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult): void {
   const at = new Date().toISOString();
+  // Only versions the next incremental sync can re-read (inside its overlap window) need remembering; a
+  // backfill of old orders would otherwise carry every order through history.
+  const rememberFrom = Math.floor(Date.now() / 1000) - 2 * CURSOR_OVERLAP_SECONDS;
+  const remember = (o: OrderOutcome) => {
+    if (o.updateTimestamp !== undefined && o.updateTimestamp >= rememberFrom) s.recentlySent[o.id] = o.updateTimestamp;
+  };
   for (const o of outcomes) {
     result.fetched += 1;
     switch (o.outcome) {
@@ -368,7 +389,7 @@ function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult): vo
         delete s.notImported[o.id];
         delete s.recentlyImported[o.id];
         s.recentlyImported[o.id] = at;
-        if (o.updateTimestamp !== undefined) s.recentlySent[o.id] = o.updateTimestamp;
+        remember(o);
         break;
       case 'unchanged':
         result.unchanged += 1;
@@ -377,7 +398,7 @@ function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult): vo
         result.cancelled += 1;
         s.counts.cancelled += 1;
         delete s.notImported[o.id];
-        if (o.updateTimestamp !== undefined) s.recentlySent[o.id] = o.updateTimestamp;
+        remember(o);
         break;
       case 'skipped': {
         result.skipped += 1;
@@ -390,7 +411,7 @@ function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult): vo
         }
         delete s.notImported[o.id];
         s.notImported[o.id] = { outcome: 'skipped', reason, at, attempts: 1 };
-        if (o.updateTimestamp !== undefined) s.recentlySent[o.id] = o.updateTimestamp;
+        remember(o);
         break;
       }
       case 'failed': {
