@@ -118,6 +118,10 @@ function boundRecord<V>(rec: Record<string, V>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete rec[keys[i]];
 }
 
+function pick(rec: Record<string, number>, ids: string[]): Record<string, number> {
+  return Object.fromEntries(ids.filter((id) => id in rec).map((id) => [id, rec[id]]));
+}
+
 /** Appends without duplicates, keeping insertion order. */
 function addUnique(list: string[], ids: string[]): void {
   for (const id of ids) if (!list.includes(id)) list.push(id);
@@ -304,6 +308,9 @@ async function runSync(
   addUnique(ids, retryIds);
   for (const id of retryIds) delete s.recentlySent[id]; // re-evaluate them even if unchanged in Ecwid
   const deleted = s.pendingDeletedIds.splice(0);
+  // What was sent before this sync: pages of this sync never need what earlier pages of it sent, and passing
+  // the growing map to every page would make a backfill's history grow with the square of its size.
+  const sentBefore = { ...s.recentlySent };
 
   try {
     if (deleted.length > 0) {
@@ -316,7 +323,7 @@ async function runSync(
     let nextCursor: number | undefined = resume?.cursor;
     let cutShort = false;
     for (let offset = resume?.offset ?? 0; full; ) {
-      const page = await importOrders({ storeId, syncId, credentials, settings, updatedFrom: since, offset, recentlySent: s.recentlySent });
+      const page = await importOrders({ storeId, syncId, credentials, settings, updatedFrom: since, offset, recentlySent: sentBefore });
       nextCursor ??= page.startedAt;
       fold(s, page.outcomes, result);
       offset += page.count;
@@ -330,7 +337,7 @@ async function runSync(
       }
     }
     for (let i = 0; i < ids.length; i += 100) {
-      const page = await importOrders({ storeId, syncId, credentials, settings, orderIds: ids.slice(i, i + 100), recentlySent: s.recentlySent });
+      const page = await importOrders({ storeId, syncId, credentials, settings, orderIds: ids.slice(i, i + 100), recentlySent: pick(sentBefore, ids.slice(i, i + 100)) });
       fold(s, page.outcomes, result);
     }
     if (nextCursor !== undefined && !cutShort) {
