@@ -57,8 +57,8 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     upsertSearchAttributes([{ key: SHIPMENT_STATE, value: state }]);
   };
 
-  setHandler(shipNoticeSignal, (notice) => {
-    pending.push(notice);
+  setHandler(shipNoticeSignal, (notice?: ShipNotice) => {
+    pending.push(notice ?? { source: 'operator', shipmentIds: [] });
   });
   setHandler(retryShipmentSignal, () => {
     retryRequested = true;

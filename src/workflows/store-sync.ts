@@ -26,9 +26,11 @@ import {
   type ConnectionSettings,
   type ConnectionState,
   type ConnectionStatus,
+  type ConnectionUpdate,
   type OrderDecision,
   type OrderNote,
   type OrderOutcome,
+  type SyncNowRequest,
   type SyncResult,
 } from './definitions';
 
@@ -148,14 +150,14 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
     upsertSearchAttributes([{ key: CONNECTION_STATE, value: next }]);
   };
 
-  setHandler(syncNowSignal, (req) => {
+  setHandler(syncNowSignal, (req: SyncNowRequest = {}) => {
     addUnique(s.pendingOrderIds, req.orderIds ?? []);
     addUnique(s.pendingDeletedIds, req.deletedOrderIds ?? []);
     if (!req.orderIds?.length && !req.deletedOrderIds?.length) s.fullSyncRequested = true;
     if (req.trigger === 'operator') operatorTriggered = true;
     wake = true;
   });
-  setHandler(updateConnectionSignal, (update) => {
+  setHandler(updateConnectionSignal, (update: ConnectionUpdate = {}) => {
     if (update.credentials) {
       credentials = update.credentials;
       webhookRegistered = false;
@@ -185,7 +187,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
       wake = true;
     }
   });
-  setHandler(needsReconnectSignal, (reason) => {
+  setHandler(needsReconnectSignal, (reason = 'reconnect required') => {
     s.lastError = reason;
     setState('needs_reconnect');
   });

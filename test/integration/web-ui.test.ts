@@ -28,6 +28,7 @@ function fakeStatus(): ConnectionStatus {
     imported: 12,
     skipped: 2,
     failed: 1,
+    failedAttempts: 3,
     cancelled: 0,
     skipReasons: { 'unmapped_status:CUSTOM_FULFILLMENT_STATUS_2': 1, no_physical_items: 1 },
     recentSkipped: [

@@ -2,10 +2,12 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 
-const payloadsSchema = z.object({
+export const payloadsSchema = z.object({
   payloads: z
     .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
-    .max(1000),
+    .max(1000)
+    // The CLI posts `{}` when a command has nothing to encode.
+    .default([]),
 });
 
 /**

@@ -16,5 +16,5 @@ nav.top{display:flex;justify-content:space-between;align-items:center;border-bot
 .badge{font-size:.8em;padding:.1rem .45rem;border:1px solid currentColor;border-radius:999px;vertical-align:middle}
 .state-disconnected{color:#666}.num{text-align:right}.card{border:1px solid #ddd;border-radius:6px;padding:.75rem 1rem;margin:1rem 0}
 .primary{background:#1f6feb;border-color:#1f6feb;color:#fff}button.danger{background:#c62828;border-color:#c62828;color:#fff}
-table.facts th{width:12rem}.actions{margin:1rem 0}</style></head><body>${body}</body></html>`;
+table.facts th{width:12rem}.actions{margin:1rem 0}.card table{width:auto}</style></head><body>${body}</body></html>`;
 }

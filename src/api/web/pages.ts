@@ -1,0 +1,239 @@
+/**
+ * The merchant page's HTML: pure functions from data to markup, every value escaped. No scripts: forms post
+ * to the server, which redirects back (POST → redirect → GET) with a flash key in the query string.
+ */
+import { CUSTOM_STATUSES, type EcwidCustomStatus } from '../../domain/ecwid';
+import { describeSkipReason } from '../../domain/order-filter';
+import { MAPPABLE_SHIPSTATION_STATUSES, SHIPSTATION_STATUS_LABELS, isCustomStatus } from '../../domain/status-mapping';
+import type { ConnectionState, ConnectionStatus, OrderDecision, OrderNote } from '../../workflows/definitions';
+import { escapeHtml as e, page } from './html';
+
+/** Flash messages by key: the query string names one, it never carries text of its own. */
+export const NOTICES = {
+  sync_started: 'Sync started: new and changed orders are being read from Ecwid now.',
+  paused: 'Paused: no orders are imported until you resume.',
+  resumed: 'Resumed: the sync runs again.',
+  disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
+  mapping_saved: 'Status mapping saved. Orders it had skipped are re-checked within a few seconds.',
+  logged_out: 'You are logged out.',
+} as const;
+
+export const ERRORS = {
+  not_found: 'This store is not connected (or its sync has ended).',
+  invalid_mapping: 'That status mapping is not valid: choose one of the listed ShipStation statuses.',
+  confirm_disconnect: 'Tick the confirmation box to disconnect the store.',
+  bad_token: 'That is not the admin token.',
+  csrf: 'This form has expired. Reload the page and try again.',
+} as const;
+
+export type NoticeKey = keyof typeof NOTICES;
+export type ErrorKey = keyof typeof ERRORS;
+
+export interface Flash {
+  notice?: NoticeKey;
+  error?: ErrorKey;
+}
+
+const STATE_LABELS: Record<ConnectionState, string> = {
+  active: 'Active',
+  paused: 'Paused',
+  needs_reconnect: 'Needs reconnect',
+  disconnected: 'Disconnected',
+};
+
+const SIDE_LABEL = { PAYMENT: 'payment', FULFILLMENT: 'fulfillment' } as const;
+
+/** "2025-01-31 14:05:09 UTC", or a dash. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '<span class="muted">—</span>';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return e(iso);
+  return `<time datetime="${e(d.toISOString())}">${e(d.toISOString().replace('T', ' ').slice(0, 19))} UTC</time>`;
+}
+
+function flashHtml(flash: Flash): string {
+  const parts: string[] = [];
+  if (flash.notice) parts.push(`<p class="flash notice" role="status">${e(NOTICES[flash.notice])}</p>`);
+  if (flash.error) parts.push(`<p class="flash error" role="alert">${e(ERRORS[flash.error])}</p>`);
+  return parts.join('');
+}
+
+function stateBadge(state: ConnectionState): string {
+  return `<span class="badge state-${e(state)}">${e(STATE_LABELS[state] ?? state)}</span>`;
+}
+
+function csrfField(csrf: string): string {
+  return `<input type="hidden" name="_csrf" value="${e(csrf)}">`;
+}
+
+function header(csrf: string): string {
+  return `<nav class="top"><a href="/">Connections</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button type="submit">Log out</button></form></nav>`;
+}
+
+/** The merchant's name for a custom status when Ecwid told us, else "Custom fulfillment status 2". */
+export function customStatusLabel(status: EcwidCustomStatus, names: Record<string, string>): string {
+  const [, side, n] = /^CUSTOM_(PAYMENT|FULFILLMENT)_STATUS_(\d)$/.exec(status) ?? [];
+  const generic = `Custom ${SIDE_LABEL[side as keyof typeof SIDE_LABEL] ?? ''} status ${n ?? ''}`;
+  const name = names[status]?.trim();
+  return name ? `${name} (${generic.toLowerCase()})` : generic;
+}
+
+export function loginPage(opts: { next: string; error?: ErrorKey }): string {
+  return page(
+    'Log in',
+    `<h1>Ecwid → ShipStation</h1>${flashHtml({ error: opts.error })}
+<form method="post" action="/login" class="card">
+<input type="hidden" name="next" value="${e(opts.next)}">
+<label for="token">Admin token</label><br>
+<input id="token" name="token" type="password" autocomplete="current-password" required size="40">
+<button type="submit">Log in</button>
+</form>`,
+  );
+}
+
+export function dashboardPage(opts: { connections: ConnectionStatus[]; csrf: string; flash: Flash }): string {
+  const rows = opts.connections.map(
+    (c) => `<tr>
+<td><a href="/stores/${c.storeId}">${c.storeId}</a></td>
+<td>${stateBadge(c.state)}${c.syncing ? ' <span class="muted">syncing…</span>' : ''}</td>
+<td>${formatTime(c.lastSyncAt)}</td>
+<td>${formatTime(c.nextSyncAt)}</td>
+<td class="num">${c.imported}</td><td class="num">${c.skipped}</td><td class="num">${c.failed}</td>
+<td>${c.lastError ? e(c.lastError) : '<span class="muted">—</span>'}</td>
+<td><a href="/stores/${c.storeId}">Details</a></td>
+</tr>`,
+  );
+  const table = rows.length
+    ? `<table><thead><tr><th>Store ID</th><th>State</th><th>Last sync</th><th>Next sync</th><th>Imported</th><th>Skipped</th><th>Failed</th><th>Last error</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    : '<p class="muted">No store is connected yet.</p>';
+  return page(
+    'Connections',
+    `${header(opts.csrf)}<h1>Your connected stores</h1>${flashHtml(opts.flash)}
+<p><a class="button primary" href="/connect/ecwid">Connect your Ecwid store</a></p>
+${table}`,
+  );
+}
+
+/** A skip reason for people, with a way to fix it when the fix is on this page. */
+function reasonHtml(reason: string, names: Record<string, string>): string {
+  const text = e(describeSkipReason(reason, names));
+  const [kind, status = ''] = reason.split(':');
+  if ((kind === 'unmapped_status' && isCustomStatus(status)) || kind === 'pickup') {
+    return `${text} — <a href="#mapping">fix the mapping</a>`;
+  }
+  return text;
+}
+
+function notesTable(notes: OrderNote[], render: (n: OrderNote) => string, withAttempts: boolean): string {
+  if (notes.length === 0) return '<p class="muted">None.</p>';
+  const rows = notes.map(
+    (n) =>
+      `<tr><td><a href="?order=${encodeURIComponent(n.orderId)}#why">${e(n.orderId)}</a></td><td>${render(n)}</td>${withAttempts ? `<td class="num">${n.attempts ?? 1}</td>` : ''}<td>${formatTime(n.at)}</td></tr>`,
+  );
+  return `<table><thead><tr><th>Order</th><th>Reason</th>${withAttempts ? '<th>Attempts</th>' : ''}<th>When</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function mappingForm(status: ConnectionStatus, csrf: string, names: Record<string, string>): string {
+  const mapping = status.settings.statusMapping ?? {};
+  const selects = CUSTOM_STATUSES.map((cs) => {
+    const current = mapping[cs];
+    const options = [`<option value=""${current ? '' : ' selected'}>(not imported)</option>`]
+      .concat(
+        MAPPABLE_SHIPSTATION_STATUSES.map(
+          (ss) => `<option value="${e(ss)}"${current === ss ? ' selected' : ''}>${e(SHIPSTATION_STATUS_LABELS[ss])}</option>`,
+        ),
+      )
+      .join('');
+    return `<tr><td><label for="map-${e(cs)}">${e(customStatusLabel(cs, names))}</label><br><code class="muted">${e(cs)}</code></td>
+<td><select id="map-${e(cs)}" name="${e(cs)}">${options}</select></td></tr>`;
+  });
+  return `<form method="post" action="/stores/${status.storeId}/mapping" class="card">${csrfField(csrf)}
+<p>Orders in a custom Ecwid status are imported only when you choose its ShipStation status here.</p>
+<table>${selects.join('')}</table>
+<p><label><input type="checkbox" name="importPickupOrders" value="on"${status.settings.importPickupOrders ? ' checked' : ''}> Import local pickup orders</label></p>
+<button type="submit">Save mapping</button>
+</form>`;
+}
+
+function actions(status: ConnectionStatus, csrf: string): string {
+  if (status.state === 'disconnected') return '<p class="muted">This store is disconnected.</p>';
+  const post = (path: string, label: string, cls = '') =>
+    `<form class="inline" method="post" action="/stores/${status.storeId}/${path}">${csrfField(csrf)}<button type="submit"${cls ? ` class="${cls}"` : ''}>${e(label)}</button></form>`;
+  const pauseResume = status.state === 'paused' ? post('resume', 'Resume') : status.state === 'active' ? post('pause', 'Pause') : '';
+  return `<div class="actions">${post('sync', 'Sync now')} ${pauseResume}</div>
+<details class="card danger-zone"><summary>Disconnect this store…</summary>
+<form method="post" action="/stores/${status.storeId}/disconnect">${csrfField(csrf)}
+<p>Disconnecting stops importing orders and writing shipments back to Ecwid. Orders already in ShipStation stay there.</p>
+<label><input type="checkbox" name="confirm" value="yes" required> Yes, disconnect store ${status.storeId}</label>
+<button type="submit" class="danger">Disconnect</button>
+</form></details>`;
+}
+
+/** A sync step being retried right now, when the status carries one (ShipStation down, Ecwid 5xx…). */
+interface Retrying {
+  activity: string;
+  attempt: number;
+  lastFailure?: string;
+  nextAttemptAt?: string;
+}
+
+export function storePage(opts: {
+  status: ConnectionStatus & { retrying?: Retrying };
+  csrf: string;
+  flash: Flash;
+  statusNames: Record<string, string>;
+  decision?: OrderDecision;
+  askedOrderId?: string;
+}): string {
+  const { status: s, statusNames: names } = opts;
+  const last = s.lastSyncResult;
+  const reconnect =
+    s.state === 'needs_reconnect'
+      ? `<p class="flash error">This store needs to be reconnected${s.lastError ? `: ${e(s.lastError)}` : ''}. <a href="/connect/ecwid">Reconnect your Ecwid store</a></p>`
+      : '';
+  const reasons = Object.entries(s.skipReasons ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `<li>${n} × ${reasonHtml(reason, names)}</li>`);
+  const why = opts.askedOrderId
+    ? opts.decision
+      ? `<p id="why-answer"><strong>Order ${e(opts.decision.orderId)}:</strong> ${e(opts.decision.outcome)} — ${e(opts.decision.explanation)}${
+          opts.decision.reason ? ` <span class="muted">(${e(describeSkipReason(opts.decision.reason, names))})</span>` : ''
+        }</p>`
+      : `<p class="muted">Could not look up order ${e(opts.askedOrderId)}.</p>`
+    : '';
+  return page(
+    `Store ${s.storeId}`,
+    `${header(opts.csrf)}<h1>Store ${s.storeId} ${stateBadge(s.state)}</h1>${flashHtml(opts.flash)}${reconnect}
+<table class="facts">
+<tr><th>Last sync</th><td>${formatTime(s.lastSyncAt)}${
+      last ? ` <span class="muted">(${e(last.trigger)}: ${last.fetched} read, ${last.imported} imported, ${last.skipped} skipped, ${last.failed} failed)</span>` : ''
+    }${s.syncing ? ' <span class="muted">— syncing now…</span>' : ''}</td></tr>
+<tr><th>Next sync</th><td>${formatTime(s.nextSyncAt)}</td></tr>
+<tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed, ${s.cancelled} cancelled</td></tr>
+<tr><th>ShipStation account</th><td>${s.shipstationAccount === 'own' ? "the store's own" : 'the default account'}</td></tr>
+${
+      s.retrying
+        ? `<tr><th>Retrying</th><td>${e(s.retrying.activity)}, attempt ${s.retrying.attempt}${s.retrying.lastFailure ? `: ${e(s.retrying.lastFailure)}` : ''}${
+            s.retrying.nextAttemptAt ? ` <span class="muted">(next try ${formatTime(s.retrying.nextAttemptAt)})</span>` : ''
+          }</td></tr>`
+        : ''
+    }
+<tr><th>Last error</th><td>${s.lastError ? e(s.lastError) : '<span class="muted">—</span>'}</td></tr>
+</table>
+${actions(s, opts.csrf)}
+${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reasons.join('')}</ul>` : ''}
+<h2>Recently skipped orders</h2>
+<div id="skipped">${notesTable(s.recentSkipped ?? [], (n) => reasonHtml(n.reason, names), false)}</div>
+<h2>Recently failed orders</h2>
+<div id="failed">${notesTable(s.recentFailed ?? [], (n) => e(n.reason), true)}</div>
+<h2 id="why">Why was an order (not) imported?</h2>
+<form method="get" action="/stores/${s.storeId}" class="inline"><label>Order ID <input name="order" maxlength="100" value="${e(opts.askedOrderId ?? '')}"></label> <button type="submit">Explain</button></form>
+${why}
+<h2 id="mapping">Status mapping</h2>
+${s.state === 'disconnected' ? '<p class="muted">Reconnect the store to change its settings.</p>' : mappingForm(s, opts.csrf, names)}`,
+  );
+}
+
+export function messagePage(title: string, message: string, link = '<a href="/">Back to your connections</a>'): string {
+  return page(title, `<h1>${e(title)}</h1><p>${e(message)}</p><p>${link}</p>`);
+}
