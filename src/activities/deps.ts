@@ -17,10 +17,18 @@ export interface ActivityDeps {
   /** Temporal client, to signal shipment workflows from reconciliation. */
   temporal?: Client;
   taskQueue?: string;
+  /** Per-request timeout for Ecwid and ShipStation calls (default 30 s / 60 s). */
+  httpTimeoutMs?: number;
 }
 
 export function ecwidFor(deps: ActivityDeps, storeId: number, credentials: ConnectionCredentials): EcwidClient {
-  return new EcwidClient({ baseUrl: deps.ecwidApiUrl, storeId, token: credentials.ecwidAccessToken, signal: activitySignal() });
+  return new EcwidClient({
+    baseUrl: deps.ecwidApiUrl,
+    storeId,
+    token: credentials.ecwidAccessToken,
+    signal: activitySignal(),
+    timeoutMs: deps.httpTimeoutMs,
+  });
 }
 
 export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCredentials | undefined): ShipStationClient {
@@ -34,6 +42,7 @@ export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCreden
   return new ShipStationClient({
     baseUrl: deps.shipstationApiUrl,
     ...creds,
+    timeoutMs: deps.httpTimeoutMs,
     hooks: {
       onWait: (msLeft) => heartbeat({ waitingForShipStationMs: msLeft }),
       signal: activitySignal(),

@@ -45,6 +45,8 @@ export const envSchema = z.object({
   DEFAULT_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /** ShipStation's per-key budget; lower it if other apps share the key. */
   SHIPSTATION_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(40),
+  /** Timeout of one call to Ecwid or ShipStation; a timed-out call is retried like a 5xx. */
+  HTTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).optional(),
   /** Origin of the Temporal Web UI, allowed by CORS on the codec endpoints. */
   TEMPORAL_UI_ORIGIN: z.string().default('http://localhost:8233'),
 });

@@ -87,6 +87,8 @@ export async function startTestStack(
         defaultShipStation: SS_ACCOUNT,
         publicUrl: apiUrl,
         shipstationWebhookSecret: WEBHOOK_SECRET,
+        // Short, so tests can inject answers slower than it.
+        httpTimeoutMs: 5_000,
         logger,
       },
     });

@@ -61,7 +61,11 @@ async function main(): Promise<void> {
 
   Runtime.install({
     logger: new DefaultLogger('WARN'),
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      // The Temporal SDK's own metrics; the connector's are on the API's /metrics (same process here).
+      metrics: { prometheus: { bindAddress: process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464' } },
+    },
   });
   const encryptionKey = env.ENCRYPTION_KEY!;
   const client = await connectClient({ ...env, ENCRYPTION_KEY: encryptionKey });
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
       `  connections    curl -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' ${env.PUBLIC_URL}/connections`,
       `  Temporal UI    http://localhost:${uiPort}   (payloads decoded through ${env.PUBLIC_URL}/codec)`,
       `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
+      `  metrics        ${env.PUBLIC_URL}/metrics (admin token), SDK metrics http://${process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics`,
       ...(sims
         ? [`  Ecwid sim      ${sims.ecwid.url}   (demo store ${sims.storeId})`, `  ShipStation sim ${sims.shipstation.url}`]
         : ['  Using the real Ecwid and ShipStation APIs']),

@@ -3,6 +3,8 @@ import { exitOnConfigError, loadEnv, requireVars } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/register-search-attributes';
+import { createServer } from 'node:http';
+import { registry } from '../observability/metrics';
 import { createWorker } from './create-worker';
 
 /** `npm run worker`: the production worker, configured by environment variables only. */
@@ -41,11 +43,25 @@ async function main(): Promise<void> {
           : undefined,
       publicUrl: env.PUBLIC_URL,
       shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      httpTimeoutMs: env.HTTP_TIMEOUT_MS,
       logger,
     },
   });
+  // The connector's own metrics (orders by outcome, API calls, rate-limit waits, latencies) are recorded here,
+  // where activities run; the SDK's metrics are on WORKER_METRICS_ADDRESS.
+  const metricsPort = process.env.WORKER_CONNECTOR_METRICS_PORT;
+  const metricsServer = metricsPort
+    ? createServer((req, res) => {
+        if (req.url !== '/metrics') {
+          res.writeHead(404).end();
+          return;
+        }
+        void registry.metrics().then((body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body));
+      }).listen(Number(metricsPort))
+    : undefined;
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, address: env.TEMPORAL_ADDRESS }, 'worker started');
   await worker.run();
+  metricsServer?.close();
   await connection.close();
   await client.connection.close();
   logger.info('worker stopped');

@@ -41,6 +41,10 @@ describe('import under injected faults', () => {
     ['Ecwid 500s', () => stack.ecwid.faults.inject({ kind: 'status', status: 500 }, { times: 3, method: 'GET' })],
     ['Ecwid 429 with Retry-After', () => stack.ecwid.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 1 }, { times: 2, method: 'GET' })],
     ['Ecwid connection resets', () => stack.ecwid.faults.inject({ kind: 'drop' }, { times: 2, method: 'GET' })],
+    ['timeouts (answers slower than the 5 s client timeout)', () => {
+      stack.ecwid.faults.inject({ kind: 'slow', delayMs: 6_000 }, { times: 1, method: 'GET' });
+      stack.shipstation.faults.inject({ kind: 'slow', delayMs: 6_000 }, { times: 1, pathPrefix: '/orders/createorders' });
+    }],
     ['slow answers from both', () => {
       stack.ecwid.faults.inject({ kind: 'slow', delayMs: 1500 }, { times: 2 });
       stack.shipstation.faults.inject({ kind: 'slow', delayMs: 1500 }, { times: 2 });
@@ -52,6 +56,26 @@ describe('import under injected faults', () => {
     createdOnce(expected);
     stack.ecwid.faults.clear();
     stack.shipstation.faults.clear();
+  });
+
+  test('a partial failure inside a bulk call: the others import, the failed one is visible, then retried', async () => {
+    const ids = generateOrders(4, 777).map((o) => stack.ecwid.upsertOrder(STORE, o).id!);
+    const badKey = `ecwid-${STORE}-${ids[1]}`;
+    stack.shipstation.failOrdersOnce([badKey]);
+    await stack.api(`/connections/${STORE}/sync`, { method: 'POST' });
+    const s = await eventually(async () => {
+      const st = await statusOf();
+      return st.recentFailed.find((n) => n.orderId === ids[1]) ? st : undefined;
+    }, 30_000);
+    expect(s.failed).toBeGreaterThanOrEqual(1);
+    expect(s.recentFailed.find((n) => n.orderId === ids[1])?.reason).toMatch(/internal error/);
+    for (const id of [ids[0], ids[2], ids[3]]) expect(keys().has(`ecwid-${STORE}-${id}`)).toBe(true);
+    expect(keys().has(badKey)).toBe(false);
+    // The next sync tries it again, and it goes through.
+    await stack.api(`/connections/${STORE}/sync`, { method: 'POST' });
+    await eventually(() => keys().has(badKey), 30_000);
+    await eventually(async () => (await statusOf()).failed === 0, 30_000);
+    createdOnce(ids.map((id) => `ecwid-${STORE}-${id}`));
   });
 
   test('a long ShipStation outage is visible to operators while it lasts, then nothing is lost', async () => {

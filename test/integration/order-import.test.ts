@@ -203,6 +203,15 @@ describe('order import (real dev server, real worker, simulators)', () => {
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(skey)?.customerNotes ?? '').not.toContain('changed after shipping');
   });
 
+  test('metrics count orders by outcome and calls by endpoint', async () => {
+    expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(401);
+    const text = await (await stack.api('/metrics')).text();
+    expect(text).toMatch(/connector_orders_total\{outcome="imported",reason=""\} \d+/);
+    expect(text).toMatch(/connector_orders_total\{outcome="skipped",reason="unmapped_status"\} \d+/);
+    expect(text).toMatch(/connector_external_api_calls_total\{service="shipstation",endpoint="\/orders\/createorders",status="200"\} \d+/);
+    expect(text).toContain('connector_import_latency_seconds_bucket');
+  });
+
   test('DELETE stops the store sync', async () => {
     const res = await stack.api(`/connections/${STORE}`, { method: 'DELETE' });
     expect(res.status).toBe(202);

@@ -53,6 +53,8 @@ export interface ShipStationSimulator {
   setOrderStatus(apiKey: string, orderKey: string, status: ShipStationOrderStatus): void;
   setNotesToBuyer(apiKey: string, orderKey: string, notes: string): void;
   webhooks(apiKey: string): SimWebhook[];
+  /** Partial failure: these order keys fail inside the next bulk call that carries them (once each). */
+  failOrdersOnce(orderKeys: string[], message?: string): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   const limiter = new RateLimiter(opts.rateLimitPerMinute ?? 40, opts.rateLimitWindowMs ?? 60_000);
   const creationAttempts: CreationAttempt[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
+  const failOnce = new Map<string, string>();
   let baseUrl = '';
 
   const addAccount = (a: ShipStationSimAccount) => {
@@ -217,6 +220,13 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
       return;
     }
     const results = req.body.map((raw: unknown) => {
+      const key = (raw as { orderKey?: unknown })?.orderKey;
+      if (typeof key === 'string' && failOnce.has(key)) {
+        const errorMessage = failOnce.get(key)!;
+        failOnce.delete(key);
+        creationAttempts.push({ apiKey: req.account!.account.apiKey, orderKey: key, at: Date.now(), outcome: 'rejected', error: errorMessage });
+        return { orderId: null, orderNumber: String((raw as { orderNumber?: unknown }).orderNumber ?? ''), orderKey: key, success: false, errorMessage };
+      }
       const r = upsert(req.account!, raw);
       return {
         orderId: r.order?.orderId ?? null,
@@ -417,6 +427,9 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
     },
     webhooks(apiKey) {
       return [...account(apiKey).webhooks];
+    },
+    failOrdersOnce(orderKeys, message = 'An internal error occurred while saving the order.') {
+      for (const k of orderKeys) failOnce.set(k, message);
     },
     close: () => server.close(),
   };
