@@ -168,6 +168,7 @@ async function idleStores(stack: TestStack) {
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true, // its own process group, so tsx's child goes down with it
   });
   const storeIds = Array.from({ length: N_STORES }, (_, i) => 100_000 + i);
   for (const id of storeIds) stack.ecwid.addStore({ storeId: id, token: `secret_idle_${id}`, plan: 'VENTURE' });
@@ -197,7 +198,7 @@ async function idleStores(stack: TestStack) {
     await sleep(1000);
   }
   const cpu = ((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100;
-  worker.kill('SIGTERM');
+  process.kill(-worker.pid!, 'SIGTERM');
   return { rssMb: rssMax, cpuPercent: cpu };
 }
 

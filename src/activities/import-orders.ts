@@ -107,8 +107,9 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     const toCreate: { id: string; order: ShipStationOrder; updateTimestamp?: number; cancelling: boolean }[] = [];
     for (const a of accepted) {
       const id = safeId(a.order);
+      let mapped: ShipStationOrder;
       try {
-        const mapped = mapOrder(a.order, a.status, a.physicalItems, {
+        mapped = mapOrder(a.order, a.status, a.physicalItems, {
           storeId: input.storeId,
           weightUnit,
           shipstationStoreId: input.settings.shipstationStoreId,
@@ -116,22 +117,24 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
           giftFieldNames: input.settings.giftFieldNames,
           giftMessageFieldNames: input.settings.giftMessageFieldNames,
         }).order;
-        if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
-          // Only an order already open in ShipStation is moved to shipped/cancelled; a new one is not created.
-          const existing = await cached(`ss:${mapped.orderKey}`, () => classified(() => findShipStationOrder(ss, mapped)));
-          if (!existing) {
-            outcomes.push({ id, outcome: 'skipped', reason: `closed_before_import:${a.status}`, updateTimestamp: a.order.updateTimestamp });
-            continue;
-          }
-          if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
-            outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
-            continue;
-          }
-        }
-        toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
       } catch (err) {
+        // Only a mapping error is this order's own failure; an API error below is retried for the whole page.
         outcomes.push({ id, outcome: 'failed', reason: `mapping failed: ${errorText(err)}` });
+        continue;
       }
+      if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
+        // Only an order already open in ShipStation is moved to shipped/cancelled; a new one is not created.
+        const existing = await cached(`ss:${mapped.orderKey}`, () => classified(() => findShipStationOrder(ss, mapped)));
+        if (!existing) {
+          outcomes.push({ id, outcome: 'skipped', reason: `closed_before_import:${a.status}`, updateTimestamp: a.order.updateTimestamp });
+          continue;
+        }
+        if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
+          outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
+          continue;
+        }
+      }
+      toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
     }
 
     // 4. create (bulk, paced by ShipStation's rate-limit headers)

@@ -1,6 +1,6 @@
 import { startEcwidSimulator } from './ecwid';
 import { seedDemoStore } from './ecwid/seed';
-import { startShipStationSimulator } from './ssapi';
+import { startShipStationSimulator } from './shipstation';
 
 /** `npm run sandbox`: the two simulators alone, seeded, for development against them. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger';
 import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
 import { seedDemoStore, generateOrders } from '../simulators/ecwid/seed';
-import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/ssapi';
+import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/shipstation';
 
 export const DEMO_STORE_ID = 1003;
 const DEMO_TOKEN = 'secret_demo_store_token_1003';

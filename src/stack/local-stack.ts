@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createApp } from '../api/app';
 import type { ConnectionService } from '../connections/connection-service';
 import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
-import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/ssapi';
+import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/shipstation';
 import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
 import { createWorker } from '../worker/create-worker';
 import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal, workflowBundle } from './test-temporal';

@@ -8,7 +8,7 @@ import { ConnectionService } from '../../src/connections/connection-service';
 import { storeSyncWorkflowId } from '../../src/domain/ids';
 import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/ecwid';
 import { generateOrders } from '../../src/simulators/ecwid/seed';
-import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/ssapi';
+import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
 import { startDevServer, temporalCli, waitForPort } from '../../src/stack/temporal-dev-server';
 import { dataConverter } from '../../src/temporal/data-converter';
 import { statusQuery } from '../../src/workflows/definitions';
@@ -64,12 +64,14 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
         LOG_LEVEL: 'error',
       },
       stdio: 'ignore',
+      // Its own process group: tsx runs the worker in a child, and a SIGKILL must take both down.
+      detached: true,
     });
   };
   const killWorker = async () => {
     const w = worker!;
     const exited = new Promise((r) => w.once('exit', r));
-    w.kill('SIGKILL');
+    process.kill(-w.pid!, 'SIGKILL');
     await exited;
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,7 +90,7 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
   });
 
   afterAll(async () => {
-    worker?.kill('SIGKILL');
+    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
     server?.kill('SIGKILL');
     await client?.connection.close().catch(() => undefined);
     await Promise.all([ecwid?.close(), shipstation?.close()]);

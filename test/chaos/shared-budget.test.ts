@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { ConnectionService } from '../../src/connections/connection-service';
 import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/ecwid';
 import { generateOrders } from '../../src/simulators/ecwid/seed';
-import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/ssapi';
+import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
 import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/stack';
 
@@ -46,12 +46,13 @@ describe('the ShipStation budget holds across two worker processes', () => {
             LOG_LEVEL: 'error',
           },
           stdio: 'ignore',
+          detached: true,
         }),
       );
     }
   });
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
+    for (const w of workers) if (w.pid) process.kill(-w.pid, 'SIGKILL');
     await Promise.all([ecwid?.close(), shipstation?.close()]);
     await env?.teardown();
   });

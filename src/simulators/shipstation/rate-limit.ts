@@ -1,17 +1,27 @@
 /**
- * ShipStation V1's budget: N requests per window per API key and secret, shared by every client of the key.
- * Fixed window from the first request; X-Rate-Limit-Reset is the seconds until it resets.
+ * ShipStation V1's budget: N requests per window for each API key and secret, shared by every client of that
+ * key (the server counts, so any number of client processes share it). A fixed window starts with the first
+ * request; X-Rate-Limit-Reset is the seconds until it ends, rounded up.
  */
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; used: number }>();
 
   constructor(
-    private readonly limit: number,
+    readonly limit: number,
     private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one request; `allowed: false` means answer 429 (and it doesn't count). */
-  take(key: string, now = Date.now()): { allowed: boolean; limit: number; remaining: number; resetSeconds: number } {
+  /** Counts one request. A refused request (429) does not count. */
+  take(key: string): RateDecision {
+    const now = this.now();
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {
       w = { start: now, used: 0 };

@@ -1,8 +1,18 @@
-import type { ShipStationOrder, ShipStationShipment } from '../../domain/shipstation';
+import { randomUUID } from 'node:crypto';
+import type { ShipStationOrder, ShipStationOrderItem, ShipStationShipment, ShipStationWeight } from '../../domain/shipstation';
+import { pacificDateTime } from './dates';
 
 export interface ShipStationSimAccount {
   apiKey: string;
   apiSecret: string;
+}
+
+export interface SimStore {
+  storeId: number;
+  storeName: string;
+  marketplaceId: number;
+  marketplaceName: string;
+  createDate: string;
 }
 
 export interface SimWebhook {
@@ -13,19 +23,72 @@ export interface SimWebhook {
   friendlyName?: string;
 }
 
-export interface SimStore {
-  storeId: number;
-  storeName: string;
-  marketplaceId: number;
-  marketplaceName: string;
+export type SimOrderItem = ShipStationOrderItem & { orderItemId: number; createDate: string; modifyDate: string };
+
+/** An order as ShipStation stores and returns it: the request's fields plus the read-only ones. */
+export interface SimOrder extends ShipStationOrder {
+  orderId: number;
+  createDate: string;
+  modifyDate: string;
+  orderTotal: number;
+  items: SimOrderItem[];
+  /**
+   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); this simulator exposes it on
+   * GET /orders and /orders/{id} as `notesToBuyer` (null when empty). Only `setNotesToBuyer` sets it, as only
+   * the UI can; createorder neither sets nor clears it.
+   */
+  notesToBuyer: string | null;
+  carrierCode?: string | null;
+  serviceCode?: string | null;
+  shipDate?: string | null;
+}
+
+/** The shipment fields of a real SHIP_NOTIFY result (reference §3.2) beyond the connector's type. */
+export interface SimShipment extends ShipStationShipment {
+  userId: string;
+  customerEmail: string | null;
+  confirmation: string | null;
+  warehouseId: number;
+  marketplaceNotified: boolean;
+  notifyErrorMessage: string | null;
+  weight: ShipStationWeight | null;
+  dimensions: null;
+  insuranceOptions: { provider: string | null; insureShipment: boolean; insuredValue: number };
+  advancedOptions: {
+    billToParty: null;
+    billToAccount: null;
+    billToPostalCode: null;
+    billToCountryCode: null;
+    storeId: number | null;
+  };
+  shipmentItems: SimOrderItem[] | null;
+  labelData: null;
+  formData: null;
+}
+
+export interface OrderRecord {
+  order: SimOrder;
+  /** DELETE /orders/{id} is a soft delete: the record stays, inactive, and is no longer listed. */
+  active: boolean;
+}
+
+export interface ShipmentRecord {
+  shipment: SimShipment;
+  /** The label batch: SHIP_NOTIFY's resource URL is `/shipments?batchId=…`. */
+  batchId: number;
+  /** The order's items when the label was bought (`includeShipmentItems=true`). */
+  items: SimOrderItem[];
 }
 
 /** One ShipStation account: its stores, orders (by orderKey), shipments and webhook subscriptions. */
 export interface AccountState {
   account: ShipStationSimAccount;
+  sellerId: number;
+  userId: string;
+  warehouseId: number;
   stores: SimStore[];
-  orders: Map<string, ShipStationOrder & { deleted?: boolean; notesToBuyer?: string | null }>;
-  shipments: ShipStationShipment[];
+  orders: Map<string, OrderRecord>;
+  shipments: ShipmentRecord[];
   webhooks: SimWebhook[];
 }
 
@@ -37,32 +100,89 @@ export interface CreationAttempt {
   error?: string;
 }
 
-let seq = 100_000;
-export const nextId = (): number => ++seq;
+type IdKind = 'order' | 'item' | 'shipment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
 
-/** ShipStation V1 returns zone-less Pacific times with seven fractional digits. */
-export function pacificNow(date = new Date()): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'America/Los_Angeles',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(date)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${String(date.getMilliseconds()).padStart(3, '0')}0000`;
-}
+/** Everything the simulator holds. IDs are unique across accounts, in ranges that look like ShipStation's. */
+export class SimState {
+  readonly accounts = new Map<string, AccountState>();
+  readonly creationAttempts: CreationAttempt[] = [];
+  /** Partial failures to inject: order key → error message, used once inside the next bulk call carrying it. */
+  readonly failOnce = new Map<string, string>();
+  private readonly seq: Record<IdKind, number> = {
+    order: 470_000_000,
+    item: 780_000_000,
+    shipment: 271_000_000,
+    store: 518_000,
+    webhook: 300_000,
+    batch: 144_000_000,
+    seller: 100_000,
+    warehouse: 499_000,
+  };
 
-/** Parses a ShipStation date filter (Pacific, `yyyy-MM-dd[ HH:mm:ss]` or with `T`), to compare with pacificNow strings. */
-export function normalizeFilterDate(v: string): string | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?/.exec(v.trim());
-  if (!m) return undefined;
-  const time = m[2] ? (m[2].length === 5 ? `${m[2]}:00` : m[2]) : '00:00:00';
-  return `${m[1]}T${time}`;
+  nextId(kind: IdKind): number {
+    this.seq[kind] += 1;
+    return this.seq[kind];
+  }
+
+  /** Adds an account with its "Manual Orders" store; adding a known key again only changes its secret. */
+  addAccount(a: ShipStationSimAccount): AccountState {
+    const known = this.accounts.get(a.apiKey);
+    if (known) {
+      known.account = { ...a };
+      return known;
+    }
+    const acct: AccountState = {
+      account: { ...a },
+      sellerId: this.nextId('seller'),
+      userId: randomUUID(),
+      warehouseId: this.nextId('warehouse'),
+      stores: [
+        { storeId: this.nextId('store'), storeName: 'Manual Orders', marketplaceId: 0, marketplaceName: 'ShipStation', createDate: pacificDateTime() },
+      ],
+      orders: new Map(),
+      shipments: [],
+      webhooks: [],
+    };
+    this.accounts.set(a.apiKey, acct);
+    return acct;
+  }
+
+  addStore(apiKey: string, store: { storeId: number; storeName: string }): void {
+    const acct = this.account(apiKey);
+    const known = acct.stores.find((s) => s.storeId === store.storeId);
+    if (known) known.storeName = store.storeName;
+    else acct.stores.push({ ...store, marketplaceId: 0, marketplaceName: 'ShipStation', createDate: pacificDateTime() });
+  }
+
+  account(apiKey: string): AccountState {
+    const a = this.accounts.get(apiKey);
+    if (!a) throw new Error(`no ShipStation simulator account with API key ${apiKey}`);
+    return a;
+  }
+
+  authenticate(apiKey: string, apiSecret: string): AccountState | undefined {
+    const a = this.accounts.get(apiKey);
+    return a && a.account.apiSecret === apiSecret ? a : undefined;
+  }
+
+  /** The manual store orders default to (the first one, like ShipStation's "first manual store"). */
+  manualStore(acct: AccountState): SimStore {
+    return acct.stores.find((s) => s.marketplaceId === 0) ?? acct.stores[0];
+  }
+
+  activeOrders(acct: AccountState): SimOrder[] {
+    return [...acct.orders.values()].filter((r) => r.active).map((r) => r.order);
+  }
+
+  activeOrderById(acct: AccountState, orderId: number): OrderRecord | undefined {
+    for (const r of acct.orders.values()) if (r.active && r.order.orderId === orderId) return r;
+    return undefined;
+  }
+
+  /** The active order with that key, or throws (for the simulator's own controls). */
+  orderByKey(apiKey: string, orderKey: string): OrderRecord {
+    const r = this.account(apiKey).orders.get(orderKey);
+    if (!r || !r.active) throw new Error(`no ShipStation order with orderKey ${orderKey}`);
+    return r;
+  }
 }

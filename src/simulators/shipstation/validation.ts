@@ -1,38 +1,117 @@
 import { z } from 'zod';
 import { SHIPSTATION_ORDER_STATUSES } from '../../domain/shipstation';
+import type { ModelState } from './errors';
 
-const address = z
-  .object({
-    name: z.string().nullable().optional(),
-    street1: z.string().nullable().optional(),
-    city: z.string().nullable().optional(),
-    country: z.string().nullable().optional(),
-  })
-  .loose();
+const text = z.string().nullish();
+const money = z.number().nullish();
+const weight = z.looseObject({ value: z.number(), units: z.enum(['pounds', 'ounces', 'grams']) }).nullish();
 
-/** The fields ShipStation's create/update order requires, and the documented limits. */
-export const orderSchema = z
-  .object({
-    orderNumber: z.string().min(1).max(50),
-    orderKey: z.string().max(200).optional().nullable(),
-    orderDate: z.string().min(1),
-    orderStatus: z.enum(SHIPSTATION_ORDER_STATUSES),
-    billTo: address,
-    shipTo: address,
-    items: z
-      .array(z.object({ name: z.string().min(1), quantity: z.number(), unitPrice: z.number().optional().nullable() }).loose())
-      .optional()
-      .nullable(),
-    advancedOptions: z.object({ storeId: z.number().nullable().optional() }).loose().optional().nullable(),
-  })
-  .loose();
+const address = z.looseObject({
+  name: text,
+  company: text,
+  street1: text,
+  street2: text,
+  street3: text,
+  city: text,
+  state: text,
+  postalCode: text,
+  country: text,
+  phone: text,
+  residential: z.boolean().nullish(),
+});
 
-/** ASP.NET Web API style 400 body, as ShipStation answers. */
-export function modelState(root: string, issues: z.core.$ZodIssue[]): { Message: string; ModelState: Record<string, string[]> } {
-  const ms: Record<string, string[]> = {};
-  for (const i of issues) {
-    const key = [root, ...i.path.map(String)].join('.');
-    (ms[key] ??= []).push(i.message);
+const item = z.looseObject({
+  lineItemKey: text,
+  sku: text,
+  // "name (not null)" in the OrderItem model.
+  name: z.string(),
+  imageUrl: text,
+  weight,
+  quantity: z.number().int(),
+  unitPrice: money,
+  taxAmount: money,
+  shippingAmount: money,
+  warehouseLocation: text,
+  options: z.array(z.looseObject({ name: text, value: text })).nullish(),
+  productId: z.number().int().nullish(),
+  adjustment: z.boolean().nullish(),
+});
+
+/** Create/update order body: the documented required fields and limits, other fields passed through. */
+export const orderSchema = z.looseObject({
+  orderId: z.number().int().nullish(),
+  orderNumber: z.string().min(1).max(50),
+  orderKey: text,
+  orderDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
+  paymentDate: text,
+  shipByDate: text,
+  orderStatus: z.enum(SHIPSTATION_ORDER_STATUSES),
+  customerUsername: text,
+  customerEmail: text,
+  billTo: address,
+  shipTo: address,
+  items: z.array(item).nullish(),
+  amountPaid: money,
+  taxAmount: money,
+  shippingAmount: money,
+  customerNotes: text,
+  internalNotes: text,
+  gift: z.boolean().nullish(),
+  giftMessage: text,
+  paymentMethod: text,
+  requestedShippingService: text,
+  weight,
+  advancedOptions: z
+    .looseObject({
+      storeId: z.number().int().nullish(),
+      customField1: text,
+      customField2: text,
+      customField3: text,
+      source: text,
+    })
+    .nullish(),
+});
+export type OrderInput = z.infer<typeof orderSchema>;
+
+export const subscribeSchema = z.looseObject({
+  target_url: z.url(),
+  event: z.enum(['ORDER_NOTIFY', 'ITEM_ORDER_NOTIFY', 'SHIP_NOTIFY', 'ITEM_SHIP_NOTIFY', 'FULFILLMENT_SHIPPED', 'FULFILLMENT_REJECTED']),
+  // "store_id (any)" in the docs: a number, or a numeric string.
+  store_id: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]).nullish(),
+  friendly_name: text,
+});
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+/** `apiOrder.billTo.name`, `apiOrders[3].items[0].quantity`: the keys Web API uses in ModelState. */
+function keyOf(root: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((k, p) => (typeof p === 'number' ? `${k}[${p}]` : `${k}.${String(p)}`), root);
+}
+
+/** ASP.NET-like wording (DataAnnotations and Json.NET), so error text looks like what ShipStation sends. */
+function describe(issue: z.core.$ZodIssue, raw: unknown): string {
+  const field = String(issue.path.at(-1) ?? 'value');
+  const value = valueAt(raw, issue.path);
+  if (value === undefined || value === null) return `The ${field} field is required.`;
+  if (issue.code === 'too_big' && typeof value === 'string') {
+    return `The field ${field} must be a string with a maximum length of ${String(issue.maximum)}.`;
   }
-  return { Message: 'The request is invalid.', ModelState: ms };
+  if (issue.code === 'too_small' && typeof value === 'string') return `The ${field} field is required.`;
+  if (field.endsWith('Date') && typeof value === 'string') return `Could not convert string to DateTime: ${value}.`;
+  return `The value '${typeof value === 'object' ? JSON.stringify(value) : String(value)}' is not valid for ${field}.`;
+}
+
+export function modelStateOf(root: string, issues: readonly z.core.$ZodIssue[], raw: unknown): ModelState {
+  const ms: ModelState = {};
+  for (const i of issues) (ms[keyOf(root, i.path)] ??= []).push(describe(i, raw));
+  return ms;
+}
+
+/** One line for a bulk result's `errorMessage`. */
+export function errorMessageOf(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
+  return issues.map((i) => describe(i, raw)).join(' ');
 }

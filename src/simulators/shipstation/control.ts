@@ -1,0 +1,74 @@
+/**
+ * Simulator-only routes under /__sim, for a process that does not host the simulator (benchmarks, chaos tests,
+ * a developer with curl): play the ShipStation user (buy/void labels) and read what the connector sent.
+ * No auth and no rate limit; not in the request log.
+ */
+import express, { type Router } from 'express';
+import type { LabelDesk, LabelOptions } from './labels';
+import type { SimState } from './state';
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function simControlRoutes(state: SimState, labels: LabelDesk): Router {
+  const r = express.Router();
+  const json = express.json();
+
+  r.post('/__sim/accounts', json, (req, res) => {
+    const { apiKey, apiSecret } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof apiKey !== 'string' || typeof apiSecret !== 'string') {
+      res.status(400).json({ error: 'body must be {apiKey, apiSecret}' });
+      return;
+    }
+    const acct = state.addAccount({ apiKey, apiSecret });
+    res.json({ stores: acct.stores });
+  });
+
+  r.post('/__sim/label', json, async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const opts: LabelOptions = {
+      carrierCode: str(b.carrierCode),
+      serviceCode: str(b.serviceCode),
+      trackingNumber: str(b.trackingNumber),
+      shipmentCost: num(b.shipmentCost),
+      insuranceCost: num(b.insuranceCost),
+      notify: b.notify === false || b.notify === 'false' ? false : undefined,
+      batchId: num(b.batchId),
+    };
+    try {
+      res.json(await labels.createLabel(String(b.apiKey), String(b.orderKey), opts));
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  r.post('/__sim/void', json, (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      labels.voidLabel(String(b.apiKey), Number(b.shipmentId));
+      res.status(204).end();
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  r.get('/__sim/orders', (req, res) => {
+    const acct = state.accounts.get(String(req.query.apiKey));
+    if (!acct) {
+      res.status(404).json({ error: `no account ${String(req.query.apiKey)}` });
+      return;
+    }
+    res.json(state.activeOrders(acct));
+  });
+
+  r.get('/__sim/attempts', (req, res) => {
+    const apiKey = str(req.query.apiKey);
+    res.json(apiKey ? state.creationAttempts.filter((a) => a.apiKey === apiKey) : state.creationAttempts);
+  });
+
+  r.get('/__sim/deliveries', (_req, res) => {
+    res.json(labels.deliveries);
+  });
+
+  return r;
+}

@@ -1,0 +1,48 @@
+/**
+ * ShipStation V1 dates: zone-less Pacific times (`2015-06-29T08:46:27.0000000`), and `shipDate` as a date only.
+ * Filters arrive as Pacific `yyyy-MM-dd[ HH:mm[:ss]]` (or with a `T`).
+ */
+
+function pacificParts(date: Date): Record<string, string> {
+  return Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/Los_Angeles',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((x) => [x.type, x.value]),
+  );
+}
+
+/** `2015-06-29T08:46:27.1230000`: seven fractional digits like .NET's round-trip format. */
+export function pacificDateTime(date = new Date()): string {
+  const p = pacificParts(date);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${String(date.getMilliseconds()).padStart(3, '0')}0000`;
+}
+
+/** `2015-06-29` (Pacific). */
+export function pacificDate(date = new Date()): string {
+  return pacificDateTime(date).slice(0, 10);
+}
+
+/** A filter value as `yyyy-MM-ddTHH:mm:ss`, comparable with the first 19 characters of stored dates. */
+export function normalizeFilterDate(v: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?/.exec(v.trim());
+  if (!m) return undefined;
+  const time = m[2] ? (m[2].length === 5 ? `${m[2]}:00` : m[2]) : '00:00:00';
+  return `${m[1]}T${time}`;
+}
+
+/** Whether a stored date lies in [start, end] (both inclusive, to the second); absent bounds are open. */
+export function inRange(stored: string | null | undefined, start?: string, end?: string): boolean {
+  if (start === undefined && end === undefined) return true;
+  if (!stored) return false;
+  const s = normalizeFilterDate(stored) ?? stored.slice(0, 19);
+  return (start === undefined || s >= start) && (end === undefined || s <= end);
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { CLOSED_SHIPSTATION_STATUSES } from '../../domain/shipstation';
+import { pacificDateTime } from './dates';
+import type { ModelState } from './errors';
+import type { AccountState, OrderRecord, SimOrder, SimOrderItem, SimState } from './state';
+import { errorMessageOf, modelStateOf, orderSchema, type OrderInput } from './validation';
+
+export type UpsertResult =
+  | { ok: true; order: SimOrder; outcome: 'created' | 'updated' }
+  | { ok: false; error: string; orderKey: string | null; orderId: number | null; orderNumber: string | null; modelState?: ModelState };
+
+/** Read-only in the Order model: whatever the caller sends for these is ignored. */
+const READ_ONLY = ['orderId', 'orderTotal', 'customerId', 'userId', 'externallyFulfilled', 'externallyFulfilledBy', 'createDate', 'modifyDate', 'notesToBuyer'];
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function address(a: Record<string, unknown>) {
+  return {
+    name: null,
+    company: null,
+    street1: null,
+    street2: null,
+    street3: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    country: null,
+    phone: null,
+    residential: null,
+    ...a,
+    addressVerified: 'Address not yet validated',
+  };
+}
+
+/**
+ * The stored order: the full resource from the request (no partial updates), the model's defaults for what
+ * was left out, and the read-only fields ShipStation computes.
+ */
+function build(
+  state: SimState,
+  acct: AccountState,
+  body: OrderInput,
+  keep: { orderId: number; orderKey: string; createDate: string; storeId: number; notesToBuyer: string | null; items: SimOrderItem[] },
+): SimOrder {
+  const now = pacificDateTime();
+  const input: Record<string, unknown> = { ...body };
+  for (const k of READ_ONLY) delete input[k];
+  const items: SimOrderItem[] = (body.items ?? []).map((it) => {
+    // A line with the same lineItemKey keeps its orderItemId, as an edited line does in ShipStation.
+    const prev = it.lineItemKey ? keep.items.find((p) => p.lineItemKey === it.lineItemKey) : undefined;
+    return {
+      lineItemKey: null,
+      sku: null,
+      imageUrl: null,
+      weight: null,
+      unitPrice: 0,
+      taxAmount: null,
+      shippingAmount: null,
+      warehouseLocation: null,
+      options: [],
+      productId: null,
+      fulfillmentSku: null,
+      adjustment: false,
+      upc: null,
+      ...it,
+      orderItemId: prev?.orderItemId ?? state.nextId('item'),
+      createDate: prev?.createDate ?? now,
+      modifyDate: now,
+    } as SimOrderItem;
+  });
+  const subtotal = items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0);
+  const order = {
+    paymentDate: null,
+    shipByDate: null,
+    customerUsername: null,
+    customerEmail: null,
+    amountPaid: 0,
+    taxAmount: 0,
+    shippingAmount: 0,
+    customerNotes: null,
+    internalNotes: null,
+    gift: false,
+    giftMessage: null,
+    paymentMethod: null,
+    requestedShippingService: null,
+    carrierCode: null,
+    serviceCode: null,
+    packageCode: null,
+    confirmation: 'none',
+    shipDate: null,
+    holdUntilDate: null,
+    weight: { value: 0, units: 'ounces' },
+    dimensions: null,
+    insuranceOptions: { provider: null, insureShipment: false, insuredValue: 0 },
+    internationalOptions: { contents: null, customsItems: null, nonDelivery: null },
+    tagIds: null,
+    externallyFulfilled: false,
+    externallyFulfilledBy: null,
+    labelMessages: null,
+    ...input,
+    billTo: address(body.billTo),
+    shipTo: address(body.shipTo),
+    items,
+    orderId: keep.orderId,
+    orderKey: keep.orderKey,
+    createDate: keep.createDate,
+    modifyDate: now,
+    orderTotal: round2(subtotal + (body.taxAmount ?? 0) + (body.shippingAmount ?? 0)),
+    customerId: null,
+    userId: null,
+    notesToBuyer: keep.notesToBuyer,
+    advancedOptions: {
+      warehouseId: acct.warehouseId,
+      nonMachinable: false,
+      saturdayDelivery: false,
+      containsAlcohol: false,
+      mergedOrSplit: false,
+      mergedIds: [],
+      parentId: null,
+      customField1: null,
+      customField2: null,
+      customField3: null,
+      source: null,
+      billToParty: null,
+      billToAccount: null,
+      billToPostalCode: null,
+      billToCountryCode: null,
+      billToMyOtherAccount: null,
+      ...body.advancedOptions,
+      // "Can only be specified during order creation."
+      storeId: keep.storeId,
+    },
+  };
+  // Identity first, as ShipStation's own JSON reads.
+  const { orderId, orderKey, createDate, modifyDate, ...rest } = order;
+  return { orderId, orderNumber: body.orderNumber, orderKey, orderDate: body.orderDate, createDate, modifyDate, ...rest } as unknown as SimOrder;
+}
+
+/**
+ * createorder(s) semantics for one order (reference §2.1): a known orderKey (or orderId) updates the open
+ * order in place; an unknown key creates it with that key; no key creates it with a generated one, so a
+ * retried keyless create duplicates, as in ShipStation. Shipped and cancelled orders are refused.
+ */
+export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, root: string): UpsertResult {
+  const rawObj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const givenKey = typeof rawObj.orderKey === 'string' && rawObj.orderKey !== '' ? rawObj.orderKey : null;
+  const attempt = (outcome: 'created' | 'updated' | 'rejected', orderKey: string, error?: string) =>
+    state.creationAttempts.push({ apiKey: acct.account.apiKey, orderKey, at: Date.now(), outcome, ...(error ? { error } : {}) });
+  const reject = (error: string, orderId: number | null = null, modelState?: ModelState): UpsertResult => {
+    attempt('rejected', givenKey ?? '', error);
+    const orderNumber = typeof rawObj.orderNumber === 'string' ? rawObj.orderNumber : null;
+    return { ok: false, error, orderKey: givenKey, orderId, orderNumber, modelState };
+  };
+
+  const parsed = orderSchema.safeParse(raw);
+  if (!parsed.success) return reject(errorMessageOf(parsed.error.issues, raw), null, modelStateOf(root, parsed.error.issues, raw));
+  const body = parsed.data;
+
+  let target: OrderRecord | undefined = givenKey ? acct.orders.get(givenKey) : undefined;
+  if (target && !target.active) target = undefined; // a deleted order's key starts a new order
+  if (!target && body.orderId) {
+    target = state.activeOrderById(acct, body.orderId);
+    if (!target) return reject(`The order with orderId ${body.orderId} was not found.`, body.orderId);
+  }
+
+  if (target) {
+    const old = target.order;
+    if (CLOSED_SHIPSTATION_STATUSES.includes(old.orderStatus)) {
+      return reject(
+        `Order ${old.orderNumber} (orderId ${old.orderId}) cannot be updated because it is ${old.orderStatus}. ` +
+          'Only orders awaiting payment, awaiting shipment, pending fulfillment or on hold can be updated.',
+        old.orderId,
+      );
+    }
+    target.order = build(state, acct, body, {
+      orderId: old.orderId,
+      orderKey: old.orderKey,
+      createDate: old.createDate,
+      storeId: old.advancedOptions?.storeId ?? state.manualStore(acct).storeId,
+      notesToBuyer: old.notesToBuyer,
+      items: old.items,
+    });
+    attempt('updated', old.orderKey);
+    return { ok: true, order: target.order, outcome: 'updated' };
+  }
+
+  const storeId = body.advancedOptions?.storeId;
+  if (storeId !== undefined && storeId !== null && !acct.stores.some((s) => s.storeId === storeId)) {
+    return reject(`Invalid storeId ${storeId}: no store with that ID on this account.`);
+  }
+  const orderKey = givenKey ?? randomUUID();
+  const order = build(state, acct, body, {
+    orderId: state.nextId('order'),
+    orderKey,
+    createDate: pacificDateTime(),
+    storeId: storeId ?? state.manualStore(acct).storeId,
+    notesToBuyer: null,
+    items: [],
+  });
+  acct.orders.set(orderKey, { order, active: true });
+  attempt('created', orderKey);
+  return { ok: true, order, outcome: 'created' };
+}

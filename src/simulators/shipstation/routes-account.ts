@@ -1,0 +1,76 @@
+import express, { type Router } from 'express';
+import { accountOf } from './auth';
+import { CARRIERS, carrierByCode } from './carriers';
+import { sendMessage, sendNoRoute } from './errors';
+import { intParam, param } from './query';
+import type { SimStore } from './state';
+
+function storeJson(s: SimStore) {
+  return {
+    storeId: s.storeId,
+    storeName: s.storeName,
+    marketplaceId: s.marketplaceId,
+    marketplaceName: s.marketplaceName,
+    accountName: null,
+    email: null,
+    integrationUrl: null,
+    active: true,
+    companyName: '',
+    phone: '',
+    publicEmail: '',
+    website: '',
+    refreshDate: null,
+    lastRefreshAttempt: null,
+    createDate: s.createDate,
+    modifyDate: s.createDate,
+    autoRefresh: false,
+  };
+}
+
+/** Stores (every store is active; a simulator store is a manual one, marketplace 0 "ShipStation") and carriers. */
+export function accountRoutes(): Router {
+  const r = express.Router();
+
+  r.get('/stores', (req, res) => {
+    const acct = accountOf(res);
+    const marketplaceId = intParam(req, 'marketplaceId');
+    res.json(acct.stores.filter((s) => marketplaceId === undefined || s.marketplaceId === marketplaceId).map((s) => storeJson(s)));
+  });
+
+  r.get('/stores/:storeId', (req, res) => {
+    if (!/^\d+$/.test(req.params.storeId)) return sendNoRoute(res, req.originalUrl);
+    const acct = accountOf(res);
+    const s = acct.stores.find((x) => x.storeId === Number(req.params.storeId));
+    if (!s) return sendMessage(res, 404, `Store ${req.params.storeId} not found.`);
+    res.json({
+      ...storeJson(s),
+      statusMappings: ['awaiting_payment', 'awaiting_shipment', 'shipped', 'cancelled', 'on_hold'].map((orderStatus) => ({ orderStatus, statusKey: orderStatus })),
+    });
+  });
+
+  r.get('/carriers', (_req, res) => {
+    res.json(
+      CARRIERS.map((c, i) => ({
+        name: c.name,
+        code: c.code,
+        accountNumber: null,
+        requiresFundedAccount: c.code === 'stamps_com',
+        balance: c.code === 'stamps_com' ? 100 : 0,
+        nickname: null,
+        shippingProviderId: 100_000 + i,
+        primary: c.code === 'stamps_com',
+      })),
+    );
+  });
+
+  const byCarrier = (key: 'services' | 'packages') =>
+    ((req, res) => {
+      const c = carrierByCode(param(req, 'carrierCode'));
+      if (!c) return sendMessage(res, 400, `Invalid carrierCode '${param(req, 'carrierCode') ?? ''}'.`);
+      res.json(c[key].map((x) => ({ carrierCode: c.code, code: x.code, name: x.name, domestic: x.domestic, international: x.international })));
+    }) satisfies express.RequestHandler;
+  r.get('/carriers/listservices', byCarrier('services'));
+  r.get('/carriers/listpackages', byCarrier('packages'));
+
+  return r;
+}
