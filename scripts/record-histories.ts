@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { shipmentWorkflowId, storeSyncWorkflowId } from '../src/domain/ids';
 import { generateOrders } from '../src/simulators/ecwid/seed';
 import { SS_ACCOUNT, eventually, startTestStack } from '../src/stack/local-stack';
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 
     const save = async (name: string, workflowId: string) => {
       const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-      writeFileSync(join(out, `${name}.json`), historyToJSON(history));
+      // Binary protobuf: exactly what the server returned, payloads still encrypted.
+      writeFileSync(join(out, `${name}.pb`), temporal.api.history.v1.History.encode(history).finish());
       console.log(`recorded ${name} (${history.events?.length} events)`);
     };
     await save('storeSync', storeSyncWorkflowId(storeId));

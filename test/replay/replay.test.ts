@@ -1,21 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../../src/temporal/data-converter';
 import { TEST_ENCRYPTION_KEY, workflowBundle } from '../helpers/temporal';
 
 const dir = join(__dirname, '..', 'fixtures', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.pb'));
 
 /** Histories recorded from real runs (scripts/record-histories.ts) must replay on today's workflow code. */
 describe('replay of recorded histories', () => {
   test('there is a recorded history for every workflow type', () => {
-    expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(['shipNotify', 'shipmentWriteBack', 'storeSync']);
+    expect(files.map((f) => f.replace('.pb', '')).sort()).toEqual(['shipNotify', 'shipmentWriteBack', 'storeSync']);
   });
 
   test.each(files)('%s replays deterministically', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
     expect(history.events?.length).toBeGreaterThan(5);
     async function* one() {
       yield { workflowId: file, history };
