@@ -2,7 +2,6 @@
  * `npm run bench [-- --quick]`: measures the connector on the simulators (real dev server, real worker,
  * ShipStation's real 40 requests/min limit) and writes bench/results.json. Not part of `npm test`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { storeSyncWorkflowId } from '../src/domain/ids';
 import { generateOrders } from '../src/simulators/ecwid/seed';
 import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../src/stack/local-stack';
 import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
+import { killWorkerProcess, spawnWorkerProcess } from '../src/stack/worker-process';
 import type { ConnectionStatus } from '../src/workflows/definitions';
 
 const quick = process.argv.includes('--quick');
@@ -155,20 +155,14 @@ async function shipNotifyLatency(stack: TestStack) {
 /** One worker process with many connected stores, each polling every 5 minutes, measured while idle. */
 async function idleStores(stack: TestStack) {
   log(`idle worker with ${N_STORES} connected stores…`);
-  const worker = spawn(process.execPath, [join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, '..', 'src', 'worker', 'main.ts')], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.env.address,
-      TEMPORAL_TASK_QUEUE: 'bench-idle',
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ECWID_API_URL: stack.ecwid.url,
-      SHIPSTATION_API_URL: stack.shipstation.url,
-      SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
-      SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true, // its own process group, so tsx's child goes down with it
+  const worker = spawnWorkerProcess({
+    TEMPORAL_ADDRESS: stack.env.address,
+    TEMPORAL_TASK_QUEUE: 'bench-idle',
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ECWID_API_URL: stack.ecwid.url,
+    SHIPSTATION_API_URL: stack.shipstation.url,
+    SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
+    SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
   });
   const storeIds = Array.from({ length: N_STORES }, (_, i) => 100_000 + i);
   for (const id of storeIds) stack.ecwid.addStore({ storeId: id, token: `secret_idle_${id}`, plan: 'VENTURE' });
@@ -198,7 +192,7 @@ async function idleStores(stack: TestStack) {
     await sleep(1000);
   }
   const cpu = ((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100;
-  process.kill(-worker.pid!, 'SIGTERM');
+  await killWorkerProcess(worker, 'SIGTERM');
   return { rssMb: rssMax, cpuPercent: cpu };
 }
 

@@ -18,7 +18,7 @@ import {
 import { ecwidFor, shipstationFor, type ActivityDeps } from './deps';
 import { classified, toActivityFailure } from './failures';
 import { findShipStationOrder } from './import-orders';
-import { toShipStationQueryDate } from './shipstation-dates';
+import { toShipStationDateTime } from '../domain/dates';
 
 /** Shipments of one resource URL, grouped by the Ecwid order they belong to. */
 export interface ShipNoticeGroup {
@@ -162,7 +162,7 @@ export async function reconcileShipmentsSince(
   const ss = shipstationFor(deps, input.credentials);
   const groups: ShipNoticeGroup[] = [];
   for (let page = 1; ; page++) {
-    const q: Record<string, string | number> = { createDateStart: toShipStationQueryDate(since), page, pageSize: 500 };
+    const q: Record<string, string | number> = { createDateStart: toShipStationDateTime(since).slice(0, 19).replace('T', ' '), page, pageSize: 500 };
     if (input.settings.shipstationStoreId) q.storeId = input.settings.shipstationStoreId;
     const res = await classified(() => ss.listShipments(q));
     groups.push(...groupByOrder(res.shipments ?? [], input.storeId));

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/e
 import { generateOrders } from '../../src/simulators/ecwid/seed';
 import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
 import { startDevServer, temporalCli, waitForPort } from '../../src/stack/temporal-dev-server';
+import { killWorkerProcess, spawnWorkerProcess } from '../../src/stack/worker-process';
 import { dataConverter } from '../../src/temporal/data-converter';
 import { statusQuery } from '../../src/workflows/definitions';
 import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
@@ -51,29 +52,17 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
     await waitForPort(port);
   };
   const startWorker = () => {
-    worker = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'worker', 'main.ts')], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-        TEMPORAL_TASK_QUEUE: 'chaos',
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        ECWID_API_URL: ecwid.url,
-        SHIPSTATION_API_URL: shipstation.url,
-        SHIPSTATION_API_KEY: SS.apiKey,
-        SHIPSTATION_API_SECRET: SS.apiSecret,
-        LOG_LEVEL: 'error',
-      },
-      stdio: 'ignore',
-      // Its own process group: tsx runs the worker in a child, and a SIGKILL must take both down.
-      detached: true,
+    worker = spawnWorkerProcess({
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_TASK_QUEUE: 'chaos',
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ECWID_API_URL: ecwid.url,
+      SHIPSTATION_API_URL: shipstation.url,
+      SHIPSTATION_API_KEY: SS.apiKey,
+      SHIPSTATION_API_SECRET: SS.apiSecret,
     });
   };
-  const killWorker = async () => {
-    const w = worker!;
-    const exited = new Promise((r) => w.once('exit', r));
-    process.kill(-w.pid!, 'SIGKILL');
-    await exited;
-  };
+  const killWorker = () => killWorkerProcess(worker!);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
@@ -90,7 +79,7 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
   });
 
   afterAll(async () => {
-    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
+    if (worker) await killWorkerProcess(worker);
     server?.kill('SIGKILL');
     await client?.connection.close().catch(() => undefined);
     await Promise.all([ecwid?.close(), shipstation?.close()]);

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { ConnectionService } from '../../src/connections/connection-service';
@@ -8,8 +7,8 @@ import { generateOrders } from '../../src/simulators/ecwid/seed';
 import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
 import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal } from '../helpers/temporal';
 import { eventually } from '../helpers/stack';
+import { killWorkerProcess, spawnWorkerProcess } from '../../src/stack/worker-process';
 
-const ROOT = join(__dirname, '..', '..');
 const SS = { apiKey: 'shared-key', apiSecret: 'shared-secret' };
 const LIMIT = 8;
 const WINDOW_MS = 4_000;
@@ -33,26 +32,20 @@ describe('the ShipStation budget holds across two worker processes', () => {
     shipstation = await startShipStationSimulator({ accounts: [SS], rateLimitPerMinute: LIMIT, rateLimitWindowMs: WINDOW_MS });
     for (let i = 0; i < 2; i++) {
       workers.push(
-        spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'worker', 'main.ts')], {
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            TEMPORAL_TASK_QUEUE: 'shared-budget',
-            ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-            ECWID_API_URL: ecwid.url,
-            SHIPSTATION_API_URL: shipstation.url,
-            SHIPSTATION_API_KEY: SS.apiKey,
-            SHIPSTATION_API_SECRET: SS.apiSecret,
-            LOG_LEVEL: 'error',
-          },
-          stdio: 'ignore',
-          detached: true,
+        spawnWorkerProcess({
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_TASK_QUEUE: 'shared-budget',
+          ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+          ECWID_API_URL: ecwid.url,
+          SHIPSTATION_API_URL: shipstation.url,
+          SHIPSTATION_API_KEY: SS.apiKey,
+          SHIPSTATION_API_SECRET: SS.apiSecret,
         }),
       );
     }
   });
   afterAll(async () => {
-    for (const w of workers) if (w.pid) process.kill(-w.pid, 'SIGKILL');
+    await Promise.all(workers.map((w) => killWorkerProcess(w)));
     await Promise.all([ecwid?.close(), shipstation?.close()]);
     await env?.teardown();
   });

@@ -1,29 +1,13 @@
+import { toShipStationDateTime } from '../../domain/dates';
 /**
  * ShipStation V1 dates: zone-less Pacific times (`2015-06-29T08:46:27.0000000`), and `shipDate` as a date only.
  * Filters arrive as Pacific `yyyy-MM-dd[ HH:mm[:ss]]` (or with a `T`).
  */
 
-function pacificParts(date: Date): Record<string, string> {
-  return Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'America/Los_Angeles',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(date)
-      .map((x) => [x.type, x.value]),
-  );
-}
-
 /** `2015-06-29T08:46:27.1230000`: seven fractional digits like .NET's round-trip format. */
 export function pacificDateTime(date = new Date()): string {
-  const p = pacificParts(date);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${String(date.getMilliseconds()).padStart(3, '0')}0000`;
+  const ms = String(date.getMilliseconds()).padStart(3, '0');
+  return toShipStationDateTime(Math.floor(date.getTime() / 1000)).replace(/\.0000000$/, `.${ms}0000`);
 }
 
 /** `2015-06-29` (Pacific). */
