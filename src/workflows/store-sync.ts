@@ -6,6 +6,7 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -376,6 +377,17 @@ async function runSync(
   s.syncsRun += 1;
   result.durationMs = Date.now() - started;
   s.lastSyncResult = result;
+  // What the Web UI shows on the workflow page: the last sync at a glance. IDs and counts only.
+  setCurrentDetails(
+    [
+      `**Last sync** ${result.at} (${result.trigger}, ${result.durationMs} ms): ${result.fetched} read, ${result.imported} imported, ` +
+        `${result.skipped} skipped, ${result.failed} failed, ${result.cancelled} cancelled, ${result.unchanged} unchanged.`,
+      `**Totals** imported ${s.counts.imported}, skipped ${s.counts.skipped}, failing now ${Object.values(s.notImported).filter((n) => n.outcome === 'failed').length}.`,
+      result.error ? `**Last error** ${result.error}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  );
 }
 
 /** Activity failure types that mean "the store must be reconnected" rather than "try again later". */

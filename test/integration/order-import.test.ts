@@ -203,6 +203,25 @@ describe('order import (real dev server, real worker, simulators)', () => {
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(skey)?.customerNotes ?? '').not.toContain('changed after shipping');
   });
 
+  test('application.uninstalled pauses the store in needs_reconnect; reconnecting resumes it', async () => {
+    const hook = await stack.ecwid.sendWebhook(STORE, 'application.uninstalled', {});
+    expect(hook.status).toBe(200);
+    await eventually(async () => (await statusOf()).state === 'needs_reconnect');
+    const listed = [];
+    for await (const wf of stack.client.workflow.list({ query: `ConnectionState="needs_reconnect" AND EcwidStoreId="${STORE}"` })) listed.push(wf.workflowId);
+    expect(listed).toEqual([storeSyncWorkflowId(STORE)]);
+    // While it waits, a webhook imports nothing.
+    const waiting = stack.ecwid.upsertOrder(STORE, order({}));
+    await stack.ecwid.sendWebhook(STORE, 'order.created', { orderId: waiting.id });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(`ecwid-${STORE}-${waiting.id}`)).toBe(false);
+    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
+    expect(res.status).toBe(200);
+    await eventually(async () => (await statusOf()).state === 'active');
+    // The order that arrived meanwhile is not lost.
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(`ecwid-${STORE}-${waiting.id}`), 15_000);
+  });
+
   test('metrics count orders by outcome and calls by endpoint', async () => {
     expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(401);
     const text = await (await stack.api('/metrics')).text();
