@@ -1,24 +1,12 @@
-import type { EcwidOrder } from '../../src/domain/ecwid';
 import { generateOrders } from '../../src/simulators/ecwid/seed';
 import { storeSyncWorkflowId } from '../../src/domain/ids';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { ADMIN_TOKEN, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { importableOrder as order } from '../helpers/orders';
 
 const STORE = 4001;
 const TOKEN = 'secret_store_4001_token';
 
-function order(overrides: Partial<EcwidOrder>): EcwidOrder {
-  return {
-    email: 'buyer@example.com',
-    paymentStatus: 'PAID',
-    fulfillmentStatus: 'AWAITING_PROCESSING',
-    total: 20,
-    createTimestamp: Math.floor(Date.now() / 1000) - 3600,
-    items: [{ id: 1, productId: 11, sku: 'MUG', name: 'Mug', quantity: 1, price: 20, weight: 0.4, isShippingRequired: true }],
-    shippingPerson: { name: 'Ann Buyer', street: '1 Main St', city: 'Springfield', countryCode: 'US', postalCode: '12345', stateOrProvinceCode: 'IL' },
-    ...overrides,
-  };
-}
 
 describe('order import (real dev server, real worker, simulators)', () => {
   let stack: TestStack;

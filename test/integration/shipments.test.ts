@@ -1,22 +1,20 @@
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
 import { shipmentStatusQuery, type ConnectionStatus, type ShipmentStatus } from '../../src/workflows/definitions';
+import { importableOrder } from '../helpers/orders';
 import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORE = 5001;
 const TOKEN = 'secret_store_5001_token';
 
-function order(): EcwidOrder {
-  return {
-    email: 'buyer@example.com',
-    paymentStatus: 'PAID',
-    fulfillmentStatus: 'AWAITING_PROCESSING',
+const order = (): EcwidOrder =>
+  importableOrder({
     total: 30,
     createTimestamp: Math.floor(Date.now() / 1000) - 600,
     items: [{ id: 1, productId: 21, sku: 'TEE', name: 'T-shirt', quantity: 1, price: 30, weight: 0.2, isShippingRequired: true }],
     shippingPerson: { name: 'Bo Buyer', street: '2 Side St', city: 'Portland', countryCode: 'US', postalCode: '97201', stateOrProvinceCode: 'OR' },
-  };
-}
+  });
+
 
 describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)', () => {
   let stack: TestStack;

@@ -12,6 +12,7 @@ import type { EcwidOrder } from '../../src/domain/ecwid';
 import type { ConnectionStatus, OrderDecision } from '../../src/workflows/definitions';
 import { ensureChromium } from '../helpers/chromium';
 import { ADMIN_TOKEN, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { importableOrder as order } from '../helpers/orders';
 
 // ---------- Without a browser: sessions, CSRF and forms over plain HTTP, Temporal stubbed ----------
 
@@ -275,18 +276,6 @@ const maybe = chromiumPath ? test : test.skip;
 const STORE = 4301;
 const TOKEN = 'secret_store_4301_token';
 
-function order(overrides: Partial<EcwidOrder>): EcwidOrder {
-  return {
-    email: 'buyer@example.com',
-    paymentStatus: 'PAID',
-    fulfillmentStatus: 'AWAITING_PROCESSING',
-    total: 20,
-    createTimestamp: Math.floor(Date.now() / 1000) - 3600,
-    items: [{ id: 1, productId: 11, sku: 'MUG', name: 'Mug', quantity: 1, price: 20, weight: 0.4, isShippingRequired: true }],
-    shippingPerson: { name: 'Ann Buyer', street: '1 Main St', city: 'Springfield', countryCode: 'US', postalCode: '12345', stateOrProvinceCode: 'IL' },
-    ...overrides,
-  };
-}
 
 describe('merchant web page in Chromium (real dev server, worker, simulators)', () => {
   let stack: TestStack;
