@@ -31,6 +31,20 @@ export async function listen(app: Express, port = 0, host = '127.0.0.1'): Promis
 }
 
 /**
+ * The base every simulator app shares: request log first (it sees every request, faulted or not), then
+ * fault injection, then the /__sim control routes.
+ */
+export function simulatorApp(requests: RequestLog, faults: FaultInjector): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requests.middleware());
+  app.use(faults.middleware());
+  app.use(controlRoutes(faults, requests));
+  return app;
+}
+
+/**
  * Control routes under /__sim, so a process other than the one hosting the simulator
  * (a benchmark, a chaos test, a developer with curl) can inject faults and read what arrived.
  */

@@ -9,7 +9,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { EcwidOrder, EcwidProduct } from '../../domain/ecwid';
 import { FaultInjector } from '../common/faults';
-import { controlRoutes, listen } from '../common/http';
+import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
 import { requireJsonBody, storeGate } from './auth';
 import { simControlRoutes } from './control';
@@ -124,12 +124,7 @@ export async function startEcwidSimulator(opts: EcwidSimulatorOptions = {}): Pro
     close: async () => undefined,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requests.middleware());
-  app.use(faults.middleware());
-  app.use(controlRoutes(faults, requests));
+  const app = simulatorApp(requests, faults);
   app.use(simControlRoutes({ ...sim, hasStore: (id) => state.stores.has(id) }));
 
   const api = express.Router();

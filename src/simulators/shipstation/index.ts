@@ -17,7 +17,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ShipStationOrder, ShipStationOrderStatus, ShipStationShipment } from '../../domain/shipstation';
 import { FaultInjector } from '../common/faults';
-import { controlRoutes, listen } from '../common/http';
+import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
 import { authenticate } from './auth';
 import { simControlRoutes } from './control';
@@ -94,12 +94,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   let baseUrl = '';
   const labels = new LabelDesk(state, () => baseUrl);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requests.middleware());
-  app.use(faults.middleware());
-  app.use(controlRoutes(faults, requests));
+  const app = simulatorApp(requests, faults);
   app.use(simControlRoutes(state, labels));
   app.use(authenticate(state, limiter));
   app.use(express.json({ type: ['application/json', 'text/json'], limit: '10mb' }));
