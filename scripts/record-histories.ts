@@ -1,8 +1,10 @@
 /**
- * Records real histories of every workflow type, for the replay test (test/replay.test.ts).
- * Run after a deliberate, versioned change of workflow code: `npx tsx scripts/record-histories.ts`.
+ * Records real histories of every workflow type, for the replay test (test/replay/replay.test.ts), as
+ * `test/fixtures/histories/<workflowType>@<label>.pb` (label: the commit, or the first argument).
+ * Run on each release that changes workflow code: `npx tsx scripts/record-histories.ts [label]`.
  * A change that breaks determinism makes the replay test fail on the histories recorded before it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -13,6 +15,7 @@ import { SS_ACCOUNT, eventually, startTestStack } from '../src/stack/local-stack
 async function main(): Promise<void> {
   const stack = await startTestStack({ rateLimitWindowMs: 10_000 });
   const out = join(__dirname, '..', 'test', 'fixtures', 'histories');
+  const label = process.argv[2] ?? execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8' }).trim();
   mkdirSync(out, { recursive: true });
   try {
     const storeId = 9101;
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
     const save = async (name: string, workflowId: string) => {
       const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
       // Binary protobuf: exactly what the server returned, payloads still encrypted.
-      writeFileSync(join(out, `${name}.pb`), temporal.api.history.v1.History.encode(history).finish());
+      writeFileSync(join(out, `${name}@${label}.pb`), temporal.api.history.v1.History.encode(history).finish());
       console.log(`recorded ${name} (${history.events?.length} events)`);
     };
     await save('storeSync', storeSyncWorkflowId(storeId));
