@@ -19,6 +19,13 @@ export interface ActivityDeps {
   taskQueue?: string;
   /** Per-request timeout for Ecwid and ShipStation calls (default 30 s / 60 s). */
   httpTimeoutMs?: number;
+  /**
+   * SHIPSTATION_REQUESTS_PER_MINUTE: this process never starts more ShipStation calls per API key in a rolling
+   * minute, on top of the pacing by the server's headers. Unset: headers only.
+   */
+  shipstationRequestsPerMinute?: number;
+  /** How often a running activity heartbeats regardless of its progress (default 10 s; tests shorten it). */
+  heartbeatIntervalMs?: number;
 }
 
 export function ecwidFor(deps: ActivityDeps, storeId: number, credentials: ConnectionCredentials): EcwidClient {
@@ -43,6 +50,7 @@ export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCreden
     baseUrl: deps.shipstationApiUrl,
     ...creds,
     timeoutMs: deps.httpTimeoutMs,
+    requestsPerMinute: deps.shipstationRequestsPerMinute,
     hooks: {
       onWait: (msLeft) => heartbeat({ waitingForShipStationMs: msLeft }),
       signal: activitySignal(),
@@ -59,8 +67,47 @@ function inActivity(): boolean {
   }
 }
 
+/** The last progress each running activity reported, which the ticker repeats. */
+const lastDetails = new WeakMap<Context, { details: unknown }>();
+
 export function heartbeat(details?: unknown): void {
-  if (inActivity()) Context.current().heartbeat(details);
+  if (!inActivity()) return;
+  const ctx = Context.current();
+  lastDetails.set(ctx, { details });
+  ctx.heartbeat(details);
+}
+
+/** Default period of the ticker: well under the 60 s heartbeat timeouts the workflows give every activity. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/**
+ * Runs `fn`, and while it runs inside a Temporal activity, heartbeats every `everyMs` with the last progress
+ * details it reported. Progress heartbeats alone leave gaps: one slow call (ShipStation allows 60 s, as long as
+ * the heartbeat timeout) would make Temporal start a second attempt beside the first. The SDK throttles what it
+ * sends to the server, so ticking often costs nothing. Outside an activity (tests, scripts) it just runs `fn`.
+ */
+export async function withHeartbeatTicker<T>(fn: () => Promise<T>, everyMs = HEARTBEAT_INTERVAL_MS): Promise<T> {
+  if (!inActivity()) return fn();
+  const ctx = Context.current();
+  const timer = setInterval(() => {
+    // Details from the previous attempt until this one reports its own, so a retry still sees where it was.
+    const last = lastDetails.get(ctx);
+    ctx.heartbeat(last ? last.details : ctx.info.heartbeatDetails);
+  }, everyMs);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Gives every activity of `activities` the heartbeat ticker, keeping each one's name and signature. */
+export function withHeartbeats<A extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: A, everyMs?: number): A {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = (...args: never[]) => withHeartbeatTicker(() => activity(...args), everyMs);
+  }
+  return wrapped as A;
 }
 
 function activitySignal(): AbortSignal | undefined {

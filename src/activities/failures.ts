@@ -43,6 +43,19 @@ export function toActivityFailure(err: unknown): unknown {
   return ApplicationFailure.nonRetryable(err.message, `${serviceName(err)}RequestRejected`);
 }
 
+/**
+ * A permanent refusal that concerns the order asked about, not the connection: a 4xx other than 401/402/403
+ * (credentials, plan), 429 (rate limit) and Ecwid's "store not found". Such an error becomes that order's
+ * `failed` outcome so the other orders go on; everything else is thrown, classified, for Temporal to retry or
+ * for the workflow to mark the connection.
+ */
+export function concernsOneOrder(err: unknown): err is ApiError {
+  if (!(err instanceof ApiError) || err.temporary) return false;
+  if (err.status < 400 || err.status >= 500) return false;
+  if (err.status === 401 || err.status === 402 || err.status === 403) return false;
+  return !(err.status === 404 && err.code === 'STORE_NOT_FOUND');
+}
+
 function serviceName(err: ApiError): string {
   return err.service === 'shipstation' ? 'ShipStation' : 'Ecwid';
 }

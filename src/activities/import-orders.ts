@@ -11,7 +11,8 @@ import { pickStockLocation } from '../domain/stock-location';
 import { importLatencySeconds, ordersProcessed } from '../observability/metrics';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
-import { classified } from './failures';
+import { mapWithConcurrency } from './concurrency';
+import { classified, concernsOneOrder, toActivityFailure } from './failures';
 import { syncCache } from './sync-cache';
 
 export interface ImportOrdersInput {
@@ -22,6 +23,13 @@ export interface ImportOrdersInput {
   /** Page mode: orders updated since (unix seconds), from this offset. */
   updatedFrom?: number;
   offset?: number;
+  /**
+   * Creation-window mode (unix seconds, inclusive): orders created in this window, from `offset`, whatever their
+   * update date. Re-reads the orders an earlier `importSince` left out after the merchant moves it back, which
+   * the `updatedFrom` cursor would never see again. Takes precedence over `updatedFrom`.
+   */
+  createdFrom?: number;
+  createdTo?: number;
   /** ID mode (webhooks, retries): these orders only. */
   orderIds?: string[];
   /** id → updateTimestamp already sent; such orders are not sent again. */
@@ -37,6 +45,8 @@ export interface ImportOrdersResult {
 }
 
 const CREATE_BATCH = 100;
+/** Product look-ups in flight at once: enough to be quick, few enough to stay clear of Ecwid's rate limit. */
+export const PRODUCT_LOOKUP_CONCURRENCY = 4;
 
 /**
  * Imports one page (at most 100 orders) through the four stages: fetch from Ecwid, filter (with a reason
@@ -50,10 +60,11 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
   const cached = syncCache(input.syncId);
 
   // 1. fetch
-  const { orders, total, missingIds } = await classified(() => fetchOrders(ecwid, input));
+  const { orders, total, missingIds, unreadable } = await classified(() => fetchOrders(ecwid, input));
   heartbeat({ stage: 'fetched', count: orders.length });
 
-  const outcomes: OrderOutcome[] = [];
+  // Orders Ecwid refused to give us (e.g. a malformed ID) fail on their own; the others go on.
+  const outcomes: OrderOutcome[] = [...unreadable];
   const seen = new Set<string>();
   const toConsider: EcwidOrder[] = [];
   for (const order of orders) {
@@ -124,7 +135,14 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
       }
       if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
         // Only an order already open in ShipStation is moved to shipped/cancelled; a new one is not created.
-        const existing = await cached(`ss:${mapped.orderKey}`, () => classified(() => findShipStationOrder(ss, mapped)));
+        let existing: ShipStationOrder | undefined;
+        try {
+          existing = await cached(`ss:${mapped.orderKey}`, () => findShipStationOrder(ss, mapped));
+        } catch (err) {
+          if (!concernsOneOrder(err)) throw toActivityFailure(err);
+          outcomes.push({ id, outcome: 'failed', reason: `ShipStation look-up failed: ${err.message}` });
+          continue;
+        }
         if (!existing) {
           outcomes.push({ id, outcome: 'skipped', reason: `closed_before_import:${a.status}`, updateTimestamp: a.order.updateTimestamp });
           continue;
@@ -160,54 +178,73 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
   // followed by another change with the same timestamp. Only remember versions strictly older than the read.
   for (const o of outcomes) if (o.updateTimestamp !== undefined && o.updateTimestamp >= startedAt) delete o.updateTimestamp;
   for (const o of outcomes) ordersProcessed.inc({ outcome: o.outcome, reason: o.outcome === 'skipped' ? reasonLabel(o.reason) : '' });
-  return { startedAt, count: orders.length + missingIds.length, total, outcomes };
+  return { startedAt, count: orders.length + missingIds.length + unreadable.length, total, outcomes };
 }
 
-async function fetchOrders(
-  ecwid: EcwidClient,
-  input: ImportOrdersInput,
-): Promise<{ orders: EcwidOrder[]; total: number; missingIds: string[] }> {
-  if (input.orderIds) {
-    const page = await ecwid.searchOrders({ ids: input.orderIds, limit: 100 });
-    const found = new Set(page.items.map((o) => safeId(o)));
-    const orders = [...page.items];
-    const missingIds: string[] = [];
-    // The search leaves out unfinished checkouts; read those one by one, and a 404 means deleted.
-    for (const id of input.orderIds.filter((x) => !found.has(x))) {
-      try {
-        orders.push(await ecwid.getOrder(id));
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') missingIds.push(id);
-        else throw err;
-      }
-    }
-    return { orders, total: orders.length + missingIds.length, missingIds };
+interface FetchedOrders {
+  orders: EcwidOrder[];
+  total: number;
+  /** Asked for by ID, and Ecwid no longer has them: deleted. */
+  missingIds: string[];
+  /** Asked for by ID, and Ecwid refused to read them (see `concernsOneOrder`): their `failed` outcomes. */
+  unreadable: OrderOutcome[];
+}
+
+async function fetchOrders(ecwid: EcwidClient, input: ImportOrdersInput): Promise<FetchedOrders> {
+  if (input.orderIds) return fetchOrdersById(ecwid, input.orderIds);
+  const paging = { offset: input.offset ?? 0, limit: 100 };
+  const page =
+    input.createdFrom !== undefined
+      ? await ecwid.searchOrders({ createdFrom: input.createdFrom, createdTo: input.createdTo, ...paging })
+      : await ecwid.searchOrders({ updatedFrom: input.updatedFrom, ...paging });
+  return { orders: page.items, total: page.total, missingIds: [], unreadable: [] };
+}
+
+async function fetchOrdersById(ecwid: EcwidClient, orderIds: string[]): Promise<FetchedOrders> {
+  let found: EcwidOrder[] = [];
+  try {
+    found = (await ecwid.searchOrders({ ids: orderIds, limit: 100 })).items;
+  } catch (err) {
+    // Ecwid refuses the whole search for one bad ID; read them one by one below, so each gets its own outcome.
+    if (!concernsOneOrder(err)) throw err;
   }
-  const page = await ecwid.searchOrders({ updatedFrom: input.updatedFrom, offset: input.offset ?? 0, limit: 100 });
-  return { orders: page.items, total: page.total, missingIds: [] };
+  const foundIds = new Set(found.map((o) => safeId(o)));
+  const orders = [...found];
+  const missingIds: string[] = [];
+  const unreadable: OrderOutcome[] = [];
+  // The search leaves out unfinished checkouts; read those one by one, and a 404 means deleted.
+  for (const id of orderIds.filter((x) => !foundIds.has(x))) {
+    try {
+      orders.push(await ecwid.getOrder(id));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') missingIds.push(id);
+      else if (concernsOneOrder(err)) unreadable.push({ id, outcome: 'failed', reason: `Ecwid refused to read the order: ${err.message}` });
+      else throw err;
+    }
+    heartbeat({ stage: 'fetching', id });
+  }
+  return { orders, total: orders.length + missingIds.length + unreadable.length, missingIds, unreadable };
 }
 
-async function lookUpStockLocations(
+export async function lookUpStockLocations(
   ecwid: EcwidClient,
   items: NonNullable<EcwidOrder['items']>,
   settings: ConnectionSettings,
   cached: ReturnType<typeof syncCache>,
 ): Promise<Record<string, string | undefined>> {
   const productIds = [...new Set(items.map((i) => i.productId).filter((p): p is number => typeof p === 'number' && p > 0))];
-  const entries = await Promise.all(
-    productIds.map(async (pid) => {
-      const location = await cached(`product:${pid}`, async () => {
-        try {
-          return pickStockLocation(await ecwid.getProduct(pid), settings.stockLocationAttribute);
-        } catch (err) {
-          // A deleted product has no location; the order still imports without one.
-          if (err instanceof ApiError && err.status === 404) return undefined;
-          throw err;
-        }
-      });
-      return [String(pid), location] as const;
-    }),
-  ).catch((err: unknown) => classified(() => Promise.reject(err)));
+  const entries = await mapWithConcurrency(productIds, PRODUCT_LOOKUP_CONCURRENCY, async (pid) => {
+    const location = await cached(`product:${pid}`, async () => {
+      try {
+        return pickStockLocation(await ecwid.getProduct(pid), settings.stockLocationAttribute);
+      } catch (err) {
+        // A deleted product has no location; the order still imports without one.
+        if (err instanceof ApiError && err.status === 404) return undefined;
+        throw err;
+      }
+    });
+    return [String(pid), location] as const;
+  }).catch((err: unknown) => classified(() => Promise.reject(err)));
   return Object.fromEntries(entries);
 }
 
@@ -250,28 +287,33 @@ export async function findShipStationOrder(
   return res.orders.find((o) => o.orderKey === ref.orderKey);
 }
 
-/** Cancels the open ShipStation orders of Ecwid orders that were deleted. */
+/**
+ * Cancels the open ShipStation orders of Ecwid orders that were deleted. ShipStation refusing one order's
+ * look-up or cancel (see `concernsOneOrder`) is that order's `failed` outcome; the others go on.
+ */
 export async function cancelInShipStation(ss: ShipStationClient, storeId: number, orderIds: string[]): Promise<OrderOutcome[]> {
   const outcomes: OrderOutcome[] = [];
   for (const id of orderIds) {
-    const key = orderKey(storeId, { id });
-    const existing = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: id }));
-    if (!existing) {
-      outcomes.push({ id, outcome: 'skipped', reason: 'deleted_in_ecwid' });
-    } else if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
-      outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation' });
-    } else {
-      const results = await classified(() => createInShipStation(ss, [{ ...existing, orderStatus: 'cancelled' }]));
-      const r = results.get(key);
-      outcomes.push(
-        r?.success
-          ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' }
-          : { id, outcome: 'failed', reason: r?.errorMessage ?? 'cancel failed' },
-      );
+    try {
+      outcomes.push(await cancelOne(ss, storeId, id));
+    } catch (err) {
+      if (!concernsOneOrder(err)) throw toActivityFailure(err);
+      outcomes.push({ id, outcome: 'failed', reason: `cancel failed: ${err.message}` });
     }
     heartbeat({ stage: 'cancelling', id });
   }
   return outcomes;
+}
+
+async function cancelOne(ss: ShipStationClient, storeId: number, id: string): Promise<OrderOutcome> {
+  const key = orderKey(storeId, { id });
+  const existing = await findShipStationOrder(ss, { orderKey: key, orderNumber: id });
+  if (!existing) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
+  if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
+  const r = (await createInShipStation(ss, [{ ...existing, orderStatus: 'cancelled' }])).get(key);
+  return r?.success
+    ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' }
+    : { id, outcome: 'failed', reason: r?.errorMessage ?? 'cancel failed' };
 }
 
 function safeId(order: EcwidOrder): string {

@@ -14,6 +14,9 @@ export interface OrderSearch {
   offset?: number;
   limit?: number;
   updatedFrom?: number;
+  /** Creation date bounds, unix seconds, inclusive. */
+  createdFrom?: number;
+  createdTo?: number;
   ids?: string[];
 }
 
@@ -62,6 +65,8 @@ export class EcwidClient {
     params.set('offset', String(q.offset ?? 0));
     params.set('limit', String(q.limit ?? 100));
     if (q.updatedFrom !== undefined) params.set('updatedFrom', String(Math.floor(q.updatedFrom)));
+    if (q.createdFrom !== undefined) params.set('createdFrom', String(Math.floor(q.createdFrom)));
+    if (q.createdTo !== undefined) params.set('createdTo', String(Math.floor(q.createdTo)));
     if (q.ids && q.ids.length > 0) params.set('ids', q.ids.join(','));
     return this.call<EcwidOrderPage>(`/orders?${params.toString()}`);
   }

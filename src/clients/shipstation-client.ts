@@ -19,6 +19,11 @@ export interface ShipStationClientOptions extends ShipStationCredentials {
   hooks?: PaceHooks;
   /** How many 429s to sit out inside one call before giving the error to Temporal's retry. */
   max429Waits?: number;
+  /**
+   * This process's own budget for the key (SHIPSTATION_REQUESTS_PER_MINUTE): never more call starts than this in
+   * any rolling 60 s, whatever the headers say. Unset: paced by the server's X-Rate-Limit-* headers only.
+   */
+  requestsPerMinute?: number;
 }
 
 export interface ShipStationWebhook {
@@ -48,7 +53,12 @@ export class ShipStationClient {
   async callUrl<T>(url: string, init: RequestOptions = {}): Promise<T> {
     let waits = 0;
     for (;;) {
-      await waitForSlot(this.budgetKey, 'shipstation', this.opts.hooks ?? {});
+      await waitForSlot(
+        this.budgetKey,
+        'shipstation',
+        this.opts.hooks ?? {},
+        this.opts.requestsPerMinute !== undefined ? { perWindow: this.opts.requestsPerMinute } : undefined,
+      );
       const started = Date.now();
       const endpoint = endpointName(url);
       let res;

@@ -43,7 +43,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Default poll interval of a new connection, in seconds. */
   DEFAULT_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
-  /** ShipStation's per-key budget; lower it if other apps share the key. */
+  /**
+   * ShipStation's per-key budget: the worker never starts more calls per API key in a rolling minute (besides
+   * pacing by ShipStation's X-Rate-Limit-* headers). Lower it if other apps share the key.
+   */
   SHIPSTATION_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(40),
   /** Timeout of one call to Ecwid or ShipStation; a timed-out call is retried like a 5xx. */
   HTTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).optional(),

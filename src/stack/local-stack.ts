@@ -36,7 +36,8 @@ let queueSeq = 0;
 
 /** Real dev server, real worker, both simulators and the API on loopback ports (tests and benchmarks). */
 export async function startTestStack(
-  opts: { rateLimitWindowMs?: number; rateLimitPerMinute?: number; ecwidRateLimit?: number; temporalArgs?: string[] } = {},
+  // shipstationRequestsPerMinute: the worker's own budget (SHIPSTATION_REQUESTS_PER_MINUTE); unset: headers only.
+  opts: { rateLimitWindowMs?: number; rateLimitPerMinute?: number; ecwidRateLimit?: number; temporalArgs?: string[]; shipstationRequestsPerMinute?: number } = {},
 ): Promise<TestStack> {
   const env = await startTemporal(opts.temporalArgs);
   const client = encryptedClient(env);
@@ -89,6 +90,7 @@ export async function startTestStack(
         shipstationWebhookSecret: WEBHOOK_SECRET,
         // Short, so tests can inject answers slower than it.
         httpTimeoutMs: 5_000,
+        shipstationRequestsPerMinute: opts.shipstationRequestsPerMinute,
         logger,
       },
     });

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       defaultShipStation: { apiKey: env.SHIPSTATION_API_KEY!, apiSecret: env.SHIPSTATION_API_SECRET! },
       publicUrl: env.PUBLIC_URL,
       shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      shipstationRequestsPerMinute: env.SHIPSTATION_REQUESTS_PER_MINUTE,
       logger,
     },
   });

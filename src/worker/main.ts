@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       publicUrl: env.PUBLIC_URL,
       shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
       httpTimeoutMs: env.HTTP_TIMEOUT_MS,
+      shipstationRequestsPerMinute: env.SHIPSTATION_REQUESTS_PER_MINUTE,
       logger,
     },
   });
