@@ -15,6 +15,7 @@ import {
   type ConnectionCredentials,
   type ConnectionSettings,
   type ConnectionStatus,
+  type ConnectionUpdate,
   type OrderDecision,
   type SyncNowRequest,
 } from '../workflows/definitions';
@@ -67,8 +68,15 @@ export class ConnectionService {
         : {}),
     };
     const partial = settingsFrom(body);
+    // A connected store's credentials are merged by its workflow: a new Ecwid token leaves its ShipStation account
+    // alone; only keys given here, or an explicit `useDefaultShipStationAccount`, move it to another account.
+    const update: ConnectionUpdate = {
+      credentials,
+      ...(body.useDefaultShipStationAccount ? { useDefaultShipStation: true } : {}),
+      settings: partial,
+    };
     if (await this.isRunning(body.ecwidStoreId)) {
-      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, { credentials, settings: partial });
+      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, update);
       return { created: false, storeId: body.ecwidStoreId };
     }
     const nowS = Math.floor(Date.now() / 1000);
@@ -102,7 +110,7 @@ export class ConnectionService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       // Another request connected it a moment ago: this one is an update.
-      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, { credentials, settings: partial });
+      await this.handle(body.ecwidStoreId).signal(updateConnectionSignal, update);
       return { created: false, storeId: body.ecwidStoreId };
     }
   }

@@ -25,13 +25,27 @@ export const createConnectionSchema = connectionSettingsSchema
   .extend({
     ecwidStoreId: z.number().int().positive(),
     ecwidAccessToken: z.string().trim().min(8).max(200),
-    shipstationApiKey: z.string().trim().min(1).max(200).optional(),
+    shipstationApiKey: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("The store's own ShipStation account. On a reconnect, omitted keys keep the account the store already uses."),
     shipstationApiSecret: z.string().trim().min(1).max(200).optional(),
+    useDefaultShipStationAccount: z
+      .literal(true)
+      .optional()
+      .describe("Move the store to the operator's default ShipStation account (an explicit act: a reconnect never does it)"),
   })
   .strict()
   .refine((b) => (b.shipstationApiKey === undefined) === (b.shipstationApiSecret === undefined), {
     message: 'shipstationApiKey and shipstationApiSecret go together',
     path: ['shipstationApiSecret'],
+  })
+  .refine((b) => !(b.useDefaultShipStationAccount && b.shipstationApiKey), {
+    message: 'choose either your own ShipStation keys or the default account, not both',
+    path: ['useDefaultShipStationAccount'],
   });
 
 export type CreateConnectionBody = z.infer<typeof createConnectionSchema>;

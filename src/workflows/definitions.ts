@@ -4,8 +4,9 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StatusMapping } from '../domain/status-mapping';
+import type { ConnectionState } from '../domain/connection-state';
 
-export type ConnectionState = 'active' | 'paused' | 'needs_reconnect' | 'disconnected';
+export type { ConnectionState } from '../domain/connection-state';
 
 export interface ShipStationCredentials {
   apiKey: string;
@@ -86,6 +87,10 @@ export interface ConnectionStatus {
   cursor?: string;
   syncsRun: number;
   pendingOrderIds: number;
+  /** Syncs that failed in a row; the next one waits (backoff) until `nextSyncAt`. */
+  consecutiveFailures?: number;
+  /** A window of creation dates being read again because the import start date moved earlier. */
+  rereading?: { from: string; to: string };
 }
 
 export interface OrderDecision {
@@ -104,8 +109,14 @@ export interface SyncNowRequest {
   trigger?: SyncResult['trigger'];
 }
 
+/**
+ * A reconnect or a settings change. Credentials are merged, never replaced wholesale: a new Ecwid token leaves
+ * the ShipStation account as it is. Moving a store to another ShipStation account is explicit:
+ * `credentials.shipstation` (its own account) or `useDefaultShipStation` (the operator's default account).
+ */
 export interface ConnectionUpdate {
   credentials?: ConnectionCredentials;
+  useDefaultShipStation?: boolean;
   settings?: Partial<ConnectionSettings>;
 }
 
@@ -125,7 +136,8 @@ export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDec
 
 // ---- Shipment write-back ----
 
-export type ShipmentState = 'updating' | 'delivered' | 'parked' | 'waiting';
+/** `expired`: parked longer than its bound without a `retry`; the workflow closed as failed. */
+export type ShipmentState = 'updating' | 'delivered' | 'parked' | 'waiting' | 'expired';
 
 export interface ShipNotice {
   /** A SHIP_NOTIFY resource URL, or `reconcile` when found by GET /shipments. */
@@ -138,6 +150,8 @@ export interface ShipmentWorkflowInput {
   orderId: string;
   /** Longest wait between retries of a temporary failure (tests shorten it). */
   maxRetryIntervalSeconds?: number;
+  /** How long a parked write-back waits for `retry` before it expires (default 14 days; tests shorten it). */
+  maxParkedSeconds?: number;
   /** Carried over continue-as-new. */
   appliedShipmentIds?: number[];
   pending?: ShipNotice[];
@@ -152,6 +166,14 @@ export interface ShipmentStatus {
   attempts: number;
   lastError?: string;
   parkedReason?: string;
+  /** While parked: when it expires without a `retry`. */
+  parkedUntil?: string;
+  /** Why the write-back closed as `expired`. */
+  expiredReason?: string;
+  /** Named by a notice but not listed by ShipStation yet (its list lags behind SHIP_NOTIFY): looked for again. */
+  unlistedShipmentIds?: number[];
+  /** Never listed by ShipStation after every re-check; reconciliation brings them again if they exist. */
+  givenUpShipmentIds?: number[];
   lastUpdatedAt?: string;
 }
 
