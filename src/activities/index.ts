@@ -1,8 +1,8 @@
 import type { ActivityDeps } from './deps';
 import type { EcwidOrderUpdate } from '../domain/ecwid';
-import { importOrderPage, cancelInShipStation, type ImportOrdersInput } from './import-orders';
-import { shipstationFor } from './deps';
-import type { ConnectionCredentials, ConnectionSettings } from '../workflows/definitions';
+import { importOrderPage, type ImportOrdersInput } from './import-orders';
+import { withHeartbeats } from './deps';
+import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import {
   deliverShipNotices,
   prepareFulfillment,
@@ -12,15 +12,21 @@ import {
   type ShipNoticeGroup,
 } from './shipments';
 import { ensureShipNotifyWebhook, removeShipNotifyWebhook } from './webhook-subscription';
+import { checkStoreAccess } from './store-access';
 
 export type { ActivityDeps } from './deps';
 
-/** Builds the activities with their clients and secrets injected (the worker and tests call this). */
+/**
+ * Builds the activities with their clients and secrets injected (the worker and tests call this).
+ * Each one heartbeats on a ticker while it runs (`withHeartbeats`), so no slow call outlasts its heartbeat timeout.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withHeartbeats({
     importOrders: (input: ImportOrdersInput) => importOrderPage(deps, input),
+    // Called only by store-sync runs begun before v2. A webhook's deletion is a hint: each order is read again, and
+    // only Ecwid's 404 cancels it in ShipStation (an order Ecwid still has is imported as it is).
     cancelDeletedOrders: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] }) =>
-      cancelInShipStation(shipstationFor(deps, input.credentials), input.storeId, input.orderIds),
+      reReadDeletedOrders(deps, input),
     reconcileShipments: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; since?: number }) =>
       reconcileShipmentsSince(deps, input),
     ensureShipNotifyWebhook: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings }) =>
@@ -31,5 +37,14 @@ export function createActivities(deps: ActivityDeps) {
     prepareFulfillment: (input: { storeId: number; orderId: string }) => prepareFulfillment(deps, input),
     writeFulfillmentToEcwid: (input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number }) =>
       writeFulfillmentToEcwid(deps, input),
-  };
+    checkStoreAccess: (input: { storeId: number }) => checkStoreAccess(deps, input),
+  }, deps.heartbeatIntervalMs);
+}
+
+async function reReadDeletedOrders(
+  deps: ActivityDeps,
+  input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] },
+): Promise<OrderOutcome[]> {
+  const page = await importOrderPage(deps, { ...input, syncId: `deleted:${input.orderIds.join(',')}`, recentlySent: {} });
+  return page.outcomes;
 }

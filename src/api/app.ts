@@ -87,7 +87,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });
-  app.use(ecwidWebhookRoutes({ clientSecret: opts.ecwidClientSecret, service, logger: opts.logger }));
+  app.use(ecwidWebhookRoutes({ clientSecret: opts.ecwidClientSecret, client: opts.client, taskQueue: opts.taskQueue, logger: opts.logger }));
   app.use(
     shipstationWebhookRoutes({
       secret: opts.shipstationWebhookSecret,

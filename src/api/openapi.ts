@@ -154,11 +154,14 @@ function build(): Json {
       '/webhooks/ecwid': {
         post: {
           tags: ['webhooks'],
-          summary: 'Ecwid webhook (a hint: the order is re-read through the API)',
+          summary: 'Ecwid webhook (a hint: the order is re-read through the API, an uninstall is checked against Ecwid)',
           parameters: [{ name: 'X-Ecwid-Webhook-Signature', in: 'header', required: true, schema: { type: 'string' }, description: 'base64(HMAC-SHA256(client secret, "<eventCreated>.<eventId>"))' }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('EcwidWebhook') } } },
           responses: {
-            '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, delivered: { type: 'boolean' }, duplicate: { type: 'boolean' } } }, 'Accepted'),
+            '200': json(
+              { type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean', description: 'This eventId was received before (kept at least 1 day)' } } },
+              'Accepted: handed to an `ecwidEvent` workflow (`ecwid-event:<eventId>`), whose result says what it did',
+            ),
             '400': error('Invalid webhook body'),
             '401': error('Bad signature'),
             '503': error('Not configured, or Temporal unreachable (Ecwid retries)'),

@@ -1,3 +1,4 @@
 // Every workflow type the worker runs. Workflow code is bundled into Temporal's deterministic sandbox.
 export { storeSync } from './store-sync';
 export { shipmentWriteBack, shipNotify } from './shipment';
+export { ecwidEvent } from './ecwid-event';

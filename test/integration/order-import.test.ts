@@ -192,6 +192,8 @@ describe('order import (real dev server, real worker, simulators)', () => {
   });
 
   test('application.uninstalled pauses the store in needs_reconnect; reconnecting resumes it', async () => {
+    // An uninstall is believed only once Ecwid refuses the token (see ecwid-webhooks-hints.test.ts).
+    stack.ecwid.revokeToken(STORE);
     const hook = await stack.ecwid.sendWebhook(STORE, 'application.uninstalled', {});
     expect(hook.status).toBe(200);
     await eventually(async () => (await statusOf()).state === 'needs_reconnect');
@@ -203,7 +205,8 @@ describe('order import (real dev server, real worker, simulators)', () => {
     await stack.ecwid.sendWebhook(STORE, 'order.created', { orderId: waiting.id });
     await new Promise((r) => setTimeout(r, 1000));
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(`ecwid-${STORE}-${waiting.id}`)).toBe(false);
-    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
+    stack.ecwid.addStore({ storeId: STORE, token: `${TOKEN}_reinstalled` });
+    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: `${TOKEN}_reinstalled` }) });
     expect(res.status).toBe(200);
     await eventually(async () => (await statusOf()).state === 'active');
     // The order that arrived meanwhile is not lost.

@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
-import type { ConnectionService } from '../../connections/connection-service';
 import { ecwidWebhookSchema } from '../../connections/schemas';
+import { ECWID_STORE_ID } from '../../temporal/search-attributes';
+import type { EcwidEventInput } from '../../workflows/ecwid-event';
 import { secretsEqual } from '../auth';
 
 /** base64(HMAC-SHA256(client secret, `<eventCreated>.<eventId>`)): Ecwid signs only those two fields. */
@@ -10,28 +12,22 @@ export function ecwidSignature(clientSecret: string, eventCreated: number, event
   return createHmac('sha256', clientSecret).update(`${eventCreated}.${eventId}`).digest('base64');
 }
 
-/** Remembers recent event IDs so a duplicate delivery costs nothing (duplicates are harmless anyway). */
-class RecentEvents {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly max = 10_000) {}
-  firstTime(id: string): boolean {
-    if (this.seen.has(id)) return false;
-    this.seen.set(id, Date.now());
-    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value as string);
-    return true;
-  }
-  forget(id: string): void {
-    this.seen.delete(id);
-  }
+/** The workflow of one Ecwid event. Keyed by eventId alone: it is the signed part, the rest of the body is not. */
+export function ecwidEventWorkflowId(eventId: string): string {
+  return `ecwid-event:${eventId}`;
 }
 
 /**
- * POST /webhooks/ecwid. The body is a hint, never data: it wakes the store's workflow, which re-reads the
- * order through the API. Answers at once (Ecwid allows 10 s).
+ * POST /webhooks/ecwid. Ecwid signs only eventCreated and eventId, so storeId, eventType and data are hints:
+ * the body starts an `ecwidEvent` workflow, which wakes the store's workflow to re-read the order from Ecwid, or
+ * asks Ecwid whether the store's token still works. Answers at once (Ecwid allows 10 s).
+ *
+ * The workflow ID is the dedupe, durable and shared by every API process: a second delivery of an eventId (an
+ * Ecwid retry, or a replay with another storeId or eventType) is refused by Temporal. Closed workflow IDs stay
+ * reserved for the namespace's retention, whose minimum is 1 day: that covers Ecwid's 24 hours of retries.
  */
-export function ecwidWebhookRoutes(opts: { clientSecret?: string; service: ConnectionService; logger: Logger }): Router {
+export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client; taskQueue: string; logger: Logger }): Router {
   const r = Router();
-  const recent = new RecentEvents();
   r.post('/webhooks/ecwid', async (req, res) => {
     if (!opts.clientSecret) {
       res.status(503).json({ error: 'not_configured', message: 'ECWID_CLIENT_SECRET is not set' });
@@ -48,36 +44,29 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; service: Conne
       res.status(401).json({ error: 'bad_signature' });
       return;
     }
-    if (!recent.firstTime(ev.eventId)) {
-      res.status(200).json({ ok: true, duplicate: true });
-      return;
-    }
-    const orderId = ev.data?.orderId;
-    let delivered = true;
+    const input: EcwidEventInput = { storeId: ev.storeId, eventType: ev.eventType, ...(ev.data?.orderId ? { orderId: ev.data.orderId } : {}) };
     try {
-      switch (ev.eventType) {
-        case 'order.created':
-        case 'order.updated':
-          if (orderId) delivered = await opts.service.syncNow(ev.storeId, { orderIds: [orderId], trigger: 'webhook' });
-          break;
-        case 'order.deleted':
-          if (orderId) delivered = await opts.service.syncNow(ev.storeId, { deletedOrderIds: [orderId], trigger: 'webhook' });
-          break;
-        case 'application.uninstalled':
-          delivered = await opts.service.needsReconnect(ev.storeId, 'The app was uninstalled in Ecwid: reconnect the store to resume');
-          break;
-        default:
-          break; // other events (products, customers…) don't concern shipping
-      }
+      await opts.client.workflow.start('ecwidEvent', {
+        workflowId: ecwidEventWorkflowId(ev.eventId),
+        taskQueue: opts.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(ev.storeId) }],
+        // IDs and the event type only: the summary is shown in the Web UI and lists.
+        staticSummary: `Ecwid ${ev.eventType} for store ${ev.storeId}${input.orderId ? `, order ${input.orderId}` : ''}`,
+      });
     } catch (err) {
-      // Temporal unreachable: answer 5xx so Ecwid retries, and let the retry through the dedupe.
-      recent.forget(ev.eventId);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        res.status(200).json({ ok: true, duplicate: true });
+        return;
+      }
+      // Temporal unreachable: answer 5xx so Ecwid retries; nothing was recorded, so the retry is not a duplicate.
       opts.logger.error({ err: String(err), eventType: ev.eventType, storeId: ev.storeId }, 'could not hand the webhook to Temporal');
       res.status(503).json({ error: 'temporarily_unavailable' });
       return;
     }
-    if (!delivered) opts.logger.info({ storeId: ev.storeId, eventType: ev.eventType }, 'webhook for a store that is not connected');
-    res.status(200).json({ ok: true, delivered });
+    res.status(200).json({ ok: true });
   });
   return r;
 }

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { ecwidEventWorkflowId, ecwidSignature } from '../../src/api/routes/ecwid-webhooks';
+import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
+import { ECWID_STORE_ID } from '../../src/temporal/search-attributes';
+import type { ConnectionStatus } from '../../src/workflows/definitions';
+import { UNINSTALLED_MESSAGE, type EcwidEventResult } from '../../src/workflows/ecwid-event';
+import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
+import { importableOrder } from '../helpers/orders';
+
+const STORE = 4301;
+const TOKEN = 'secret_store_4301_token';
+const OTHER = 4302;
+const OTHER_TOKEN = 'secret_store_4302_token';
+const NOT_CONNECTED = 4399;
+
+interface WebhookBody {
+  eventId: string;
+  eventCreated: number;
+  storeId: number;
+  eventType: string;
+  data?: { orderId?: string };
+}
+
+/**
+ * Ecwid signs only eventCreated and eventId: these tests send genuinely signed webhooks whose unsigned parts
+ * (storeId, eventType, data) say things that are not true, and check that nothing destructive follows.
+ */
+describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real worker, simulators)', () => {
+  let stack: TestStack;
+  const statusOf = async (storeId: number): Promise<ConnectionStatus> =>
+    (await stack.api(`/connections/${storeId}`)).json() as Promise<ConnectionStatus>;
+  const ssOrder = (storeId: number, orderId: string) => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(`ecwid-${storeId}-${orderId}`);
+  const eventResult = (eventId: string) => stack.client.workflow.getHandle(ecwidEventWorkflowId(eventId)).result() as Promise<EcwidEventResult>;
+
+  /** Posts a body with Ecwid's signature of its eventCreated and eventId, to this API or another one. */
+  const post = async (body: WebhookBody, apiUrl = stack.apiUrl, signature = ecwidSignature(ECWID_CLIENT_SECRET, body.eventCreated, body.eventId)) => {
+    const res = await fetch(`${apiUrl}/webhooks/ecwid?eventtype=${body.eventType}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Ecwid-Webhook-Signature': signature },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { ok?: boolean; duplicate?: boolean; delivered?: boolean } };
+  };
+  const genuine = (storeId: number, eventType: string, data: WebhookBody['data'] = {}): WebhookBody => ({
+    eventId: randomUUID(),
+    eventCreated: Math.floor(Date.now() / 1000),
+    storeId,
+    eventType,
+    data,
+  });
+
+  /** A new order of `storeId` in Ecwid, imported into ShipStation (through a genuine webhook), the store idle again. */
+  const importedOrder = async (storeId: number): Promise<string> => {
+    const id = stack.ecwid.upsertOrder(storeId, importableOrder()).id!;
+    expect((await stack.ecwid.sendWebhook(storeId, 'order.created', { orderId: id })).status).toBe(200);
+    await eventually(() => ssOrder(storeId, id), 15_000);
+    // The sync that imported it has finished, so a later `syncsRun` count belongs to a later sync.
+    await eventually(async () => {
+      const s = await statusOf(storeId);
+      return !s.syncing && s.pendingOrderIds === 0;
+    }, 15_000);
+    return id;
+  };
+
+  /** Waits until the store has run a sync after `syncsBefore` and is idle again. */
+  const syncedSince = (storeId: number, syncsBefore: number) =>
+    eventually(async () => {
+      const s = await statusOf(storeId);
+      return s.syncsRun > syncsBefore && !s.syncing ? s : undefined;
+    }, 20_000);
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'VENTURE' });
+    stack.ecwid.addStore({ storeId: OTHER, token: OTHER_TOKEN, plan: 'VENTURE' });
+    for (const [storeId, token] of [[STORE, TOKEN], [OTHER, OTHER_TOKEN]] as const) {
+      const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: token }) });
+      expect(res.status).toBe(201);
+      await eventually(async () => (await statusOf(storeId)).lastSyncResult !== undefined, 30_000);
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test('order.deleted cancels in ShipStation only once Ecwid answers 404 for the order', async () => {
+    const kept = await importedOrder(STORE);
+    const before = (await statusOf(STORE)).syncsRun;
+    // A genuine, signed order.deleted for an order Ecwid still has (what a replayed or altered body amounts to).
+    const hook = await stack.ecwid.sendWebhook(STORE, 'order.deleted', { orderId: kept });
+    expect(hook.status).toBe(200);
+    expect(await eventResult(hook.eventId)).toEqual({ delivered: true });
+    await syncedSince(STORE, before);
+    expect(ssOrder(STORE, kept)?.orderStatus).toBe('awaiting_shipment');
+
+    // Really deleted in Ecwid, then announced: cancelled.
+    stack.ecwid.deleteOrder(STORE, kept);
+    const real = await stack.ecwid.sendWebhook(STORE, 'order.deleted', { orderId: kept });
+    expect(await eventResult(real.eventId)).toEqual({ delivered: true });
+    await eventually(() => ssOrder(STORE, kept)?.orderStatus === 'cancelled', 15_000);
+  });
+
+  test('a replayed genuine body with another storeId or eventType is a duplicate: the other store is untouched', async () => {
+    const otherOrder = await importedOrder(OTHER);
+    const mine = await importedOrder(STORE);
+    const hook = await stack.ecwid.sendWebhook(STORE, 'order.updated', { orderId: mine });
+    expect(hook.status).toBe(200);
+    const delivery = stack.ecwid.webhooks.find((d) => d.body.eventId === hook.eventId)!;
+    const otherBefore = await statusOf(OTHER);
+
+    // The same signature and eventId, with the unsigned parts rewritten to hurt the other store.
+    for (const forged of [
+      { ...delivery.body, storeId: OTHER, eventType: 'order.deleted', data: { orderId: otherOrder } },
+      { ...delivery.body, storeId: OTHER, eventType: 'application.uninstalled', data: {} },
+      { ...delivery.body, eventType: 'application.uninstalled' },
+    ]) {
+      expect(await post(forged, stack.apiUrl, delivery.signature)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    }
+    expect(await eventResult(hook.eventId)).toEqual({ delivered: true });
+    // The one workflow of this eventId is the genuine one: for STORE, as Ecwid sent it.
+    const described = await stack.client.workflow.getHandle(ecwidEventWorkflowId(hook.eventId)).describe();
+    expect(described.typedSearchAttributes.get(ECWID_STORE_ID)).toBe(String(STORE));
+    await new Promise((r) => setTimeout(r, 1000));
+    const otherAfter = await statusOf(OTHER);
+    expect(otherAfter.state).toBe('active');
+    expect(otherAfter.syncsRun).toBe(otherBefore.syncsRun);
+    expect(ssOrder(OTHER, otherOrder)?.orderStatus).toBe('awaiting_shipment');
+  });
+
+  test('the dedupe is shared by every API process and outlives the event: a second app sees a duplicate', async () => {
+    // A second API process on the same Temporal (or the first one after a restart): nothing shared in memory.
+    const { app: second } = createApp({
+      client: stack.client,
+      logger: pino({ level: 'silent' }),
+      adminToken: ADMIN_TOKEN,
+      taskQueue: stack.taskQueue,
+      ecwidApiUrl: stack.ecwid.url,
+      shipstationApiUrl: stack.shipstation.url,
+      ecwidClientSecret: ECWID_CLIENT_SECRET,
+      ecwidClientId: 'test-client',
+      ecwidOAuthUrl: stack.ecwid.oauthUrl,
+      publicUrl: stack.apiUrl,
+      defaultPollIntervalSeconds: 300,
+      codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
+      temporalUiOrigin: 'http://localhost:8233',
+    });
+    const server: Server = createServer(second);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const orderId = await importedOrder(STORE);
+      const body = genuine(STORE, 'order.updated', { orderId });
+      expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
+      // Once the event's workflow has closed, its ID stays reserved (for the namespace's retention).
+      expect(await eventResult(body.eventId)).toEqual({ delivered: true });
+      expect(await post(body, secondUrl)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      expect(await post(body)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      // And the other way round, while the second app saw it first.
+      const fresh = genuine(STORE, 'order.updated', { orderId });
+      expect(await post(fresh, secondUrl)).toEqual({ status: 200, body: { ok: true } });
+      expect(await post(fresh)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  test('a webhook for a store that is not connected completes without delivering anything', async () => {
+    const order = genuine(NOT_CONNECTED, 'order.created', { orderId: 'NOPE1' });
+    expect(await post(order)).toEqual({ status: 200, body: { ok: true } });
+    expect(await eventResult(order.eventId)).toEqual({ delivered: false });
+    const uninstall = genuine(NOT_CONNECTED, 'application.uninstalled');
+    expect(await post(uninstall)).toEqual({ status: 200, body: { ok: true } });
+    expect(await eventResult(uninstall.eventId)).toEqual({ delivered: false, storeAccess: 'not_connected' });
+    const other = genuine(STORE, 'product.updated');
+    expect(await post(other)).toEqual({ status: 200, body: { ok: true } });
+    expect(await eventResult(other.eventId)).toEqual({ delivered: false });
+  });
+
+  // Last: it revokes STORE's token.
+  test('application.uninstalled marks the store only once Ecwid refuses its token', async () => {
+    const early = await stack.ecwid.sendWebhook(STORE, 'application.uninstalled', {});
+    expect(early.status).toBe(200);
+    expect(await eventResult(early.eventId)).toEqual({ delivered: false, storeAccess: 'ok' });
+    expect((await statusOf(STORE)).state).toBe('active');
+
+    stack.ecwid.revokeToken(STORE);
+    const real = await stack.ecwid.sendWebhook(STORE, 'application.uninstalled', {});
+    expect(await eventResult(real.eventId)).toEqual({ delivered: true, storeAccess: 'refused' });
+    const status = await eventually(async () => {
+      const s = await statusOf(STORE);
+      return s.state === 'needs_reconnect' ? s : undefined;
+    });
+    // Set by the uninstall event, not by a sync meeting the refused token.
+    expect(status.lastError).toBe(UNINSTALLED_MESSAGE);
+    expect((await statusOf(OTHER)).state).toBe('active');
+  });
+});
