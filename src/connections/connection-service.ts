@@ -4,7 +4,6 @@ import { storeSyncWorkflowId } from '../domain/ids';
 import { CONNECTION_STATE, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
   disconnectSignal,
-  needsReconnectSignal,
   orderDecisionQuery,
   pauseSignal,
   resumeSignal,
@@ -173,10 +172,6 @@ export class ConnectionService {
 
   async resume(storeId: number): Promise<boolean> {
     return this.signalIfRunning(storeId, (h) => h.signal(resumeSignal));
-  }
-
-  async needsReconnect(storeId: number, reason: string): Promise<boolean> {
-    return this.signalIfRunning(storeId, (h) => h.signal(needsReconnectSignal, reason));
   }
 
   async disconnect(storeId: number): Promise<boolean> {

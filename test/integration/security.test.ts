@@ -3,6 +3,7 @@ import { storeSyncWorkflowId } from '../../src/domain/ids';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { ADMIN_TOKEN, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
 import { temporalCliPath } from '../helpers/temporal';
+import { importableOrder } from '../helpers/orders';
 
 const STORE = 6001;
 const TOKEN = 'secret_store6001_abcdefghijklmnop';
@@ -82,6 +83,45 @@ describe('connections and security', () => {
     expect(((await rejected.json()) as { error: string }).error).toBe('code_rejected');
     const noAdmin = await fetch(`${stack.apiUrl}/connect/ecwid`, { redirect: 'manual' });
     expect(noAdmin.status).toBe(401);
+  });
+
+  test('a reconnect never moves a store to another ShipStation account; switching to the default is explicit', async () => {
+    const OWN_STORE = 6003;
+    const OWN_TOKEN = 'secret_store6003_own_account_token';
+    const OWN = { apiKey: 'merchant-own-ss-key', apiSecret: 'merchant-own-ss-secret' };
+    stack.shipstation.addAccount(OWN);
+    stack.ecwid.addStore({ storeId: OWN_STORE, token: OWN_TOKEN, plan: 'VENTURE' });
+    const connect = (body: Record<string, unknown>) =>
+      stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: OWN_STORE, ecwidAccessToken: OWN_TOKEN, ...body }) });
+    expect((await connect({ shipstationApiKey: OWN.apiKey, shipstationApiSecret: OWN.apiSecret })).status).toBe(201);
+    await eventually(async () => ((await (await stack.api(`/connections/${OWN_STORE}`)).json()) as ConnectionStatus).lastSyncAt);
+    const newOrder = async () => {
+      const o = stack.ecwid.upsertOrder(OWN_STORE, importableOrder({ createTimestamp: Math.floor(Date.now() / 1000) - 60 }));
+      await stack.ecwid.sendWebhook(OWN_STORE, 'order.created', { orderId: o.id });
+      return `ecwid-${OWN_STORE}-${o.id}`;
+    };
+
+    // OAuth reconnect (a new Ecwid token, no ShipStation keys), then a POST that only renews the token.
+    const r = await fetch(`${stack.apiUrl}/connect/ecwid`, { redirect: 'manual', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const state = new URL(r.headers.get('location')!).searchParams.get('state')!;
+    const code = stack.ecwid.issueAuthCode(OWN_STORE, `${stack.apiUrl}/connect/ecwid/callback`);
+    expect((await manual(`${stack.apiUrl}/connect/ecwid/callback?code=${code}&store_id=${OWN_STORE}&state=${encodeURIComponent(state)}`)).status).toBe(200);
+    expect((await connect({})).status).toBe(200);
+    const status = (await (await stack.api(`/connections/${OWN_STORE}`)).json()) as ConnectionStatus;
+    expect(status.shipstationAccount).toBe('own');
+    const afterReconnect = await newOrder();
+    await eventually(() => stack.shipstation.ordersByKey(OWN.apiKey).get(afterReconnect), 15_000);
+    expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(afterReconnect)).toBe(false);
+
+    // Keys and the default account together are refused; the default account alone is an explicit switch.
+    expect((await connect({ shipstationApiKey: 'k', shipstationApiSecret: 's', useDefaultShipStationAccount: true })).status).toBe(400);
+    expect((await connect({ useDefaultShipStationAccount: true })).status).toBe(200);
+    await eventually(async () => ((await (await stack.api(`/connections/${OWN_STORE}`)).json()) as ConnectionStatus).shipstationAccount === 'default');
+    const afterSwitch = await newOrder();
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(afterSwitch), 15_000);
+    expect(stack.shipstation.ordersByKey(OWN.apiKey).has(afterSwitch)).toBe(false);
+    expect((await stack.api(`/connections/${OWN_STORE}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    await eventually(async () => (await stack.client.workflow.getHandle(storeSyncWorkflowId(OWN_STORE)).describe()).status.name === 'COMPLETED');
   });
 
   test('a store without API access is refused with the plan message, and nothing starts', async () => {
