@@ -27,7 +27,8 @@ export interface TestStack {
   taskQueue: string;
   /** Fetch against the API with the admin token. */
   api(path: string, init?: RequestInit): Promise<Response>;
-  startWorker(): Promise<void>;
+  /** Starts the worker, with today's workflow code or another bundle (an earlier release's, for upgrade tests). */
+  startWorker(bundle?: { code: string }): Promise<void>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -74,14 +75,14 @@ export async function startTestStack(
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
-  const startWorker = async () => {
+  const startWorker = async (bundle?: { code: string }) => {
     worker = await createWorker({
       connection: env.nativeConnection,
       client,
       namespace: 'default',
       taskQueue,
       encryptionKey: TEST_ENCRYPTION_KEY,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: bundle ?? (await workflowBundle()),
       deps: {
         ecwidApiUrl: ecwid.url,
         shipstationApiUrl: shipstation.url,

@@ -161,6 +161,8 @@ export async function storeSyncV1(input: StoreSyncInput): Promise<void> {
       if (waitMs === undefined) await condition(woken);
       else await condition(woken, waitMs);
       if ((s.state as ConnectionState) === 'disconnected') break;
+      // Woken live after an upgrade: the current body runs this sync, not this one.
+      if (patched(UPGRADE_PATCH)) break;
       if (!due() && !hasWork()) continue;
     }
     if (!webhookRegistered) webhookRegistered = await subscribeShipNotify(input.storeId, credentials, settings);
