@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApiError } from '../clients/http';
 import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
@@ -32,12 +32,38 @@ function temporal(deps: ActivityDeps): Client {
   return deps.temporal;
 }
 
-/** The store's current credentials, read from its sync workflow (the single place they live). */
+const openOnlyClients = new WeakMap<Client, WorkflowClient>();
+
+/**
+ * The client's workflow client, except that its queries are refused by closed workflows. A closed workflow still
+ * answers queries (replayed from its history), so a disconnected store's storeSync would keep serving its old token.
+ */
+function openWorkflowsOnly(client: Client): WorkflowClient {
+  let wc = openOnlyClients.get(client);
+  if (!wc) {
+    const { namespace, identity, interceptors, loadedDataConverter } = client.workflow.options;
+    wc = new WorkflowClient({
+      connection: client.connection,
+      dataConverter: loadedDataConverter,
+      namespace,
+      identity,
+      interceptors,
+      queryRejectCondition: 'NOT_OPEN',
+    });
+    openOnlyClients.set(client, wc);
+  }
+  return wc;
+}
+
+/**
+ * The store's current credentials, read from its sync workflow (the single place they live). A store without a
+ * running storeSync (never connected, or disconnected) is `StoreNotConnected`: its write-backs park, and expire.
+ */
 export async function credentialsOf(deps: ActivityDeps, storeId: number): Promise<ConnectionCredentials> {
   try {
-    return await temporal(deps).workflow.getHandle(storeSyncWorkflowId(storeId)).query(credentialsQuery);
+    return await openWorkflowsOnly(temporal(deps)).getHandle(storeSyncWorkflowId(storeId)).query(credentialsQuery);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
+    if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) {
       throw ApplicationFailure.nonRetryable(`Ecwid store ${storeId} is not connected`, 'StoreNotConnected');
     }
     throw err;

@@ -4,6 +4,8 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,18 +25,47 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Failures that no amount of waiting fixes: park and wait for an operator or a reconnect. */
+/** Failures that no amount of waiting fixes: park and wait for an operator or a reconnect (for a bounded time). */
 const PERMANENT = ['EcwidOrderNotFound', 'EcwidTokenInvalid', 'EcwidPlanRequired', 'StoreNotConnected', 'ShipStationAuthFailed', 'ShipStationNotConfigured'];
 /** How long a delivered order's workflow stays open for more labels (reships, replacements after a void). */
 const IDLE_BEFORE_CLOSING = '30 days';
+/**
+ * How long a parked write-back waits for `retry` before it closes as failed (ShipmentState="expired"). Without a
+ * bound, write-backs of orders deleted in Ecwid or of stores that never come back would stay open forever.
+ */
+const PARKED_AT_MOST_SECONDS = 14 * 86_400;
+/**
+ * ShipStation's shipment list lags behind its SHIP_NOTIFY: a notice can name a label that the list does not show
+ * yet. Such IDs are looked for again, every minute, a few times; then given up (reconciliation brings them again).
+ */
+const RECHECK_UNLISTED_EVERY = '1 minute';
+const RECHECK_UNLISTED_TIMES = 5;
+
+/**
+ * Guards of changes to the commands this workflow emits, so that histories recorded before them still replay.
+ * Each is asked only where the new code would emit something different from the old.
+ */
+const PATCH = {
+  recheckUnlisted: 'recheck-unseen-shipments',
+  parkedExpires: 'parked-expires',
+  drainAtIdleExit: 'drain-pending-at-idle-exit',
+} as const;
+
+/** "14 days", "6 hours", "30 seconds": the parked bound, in the expiry message. */
+function howLong(ms: number): string {
+  const [unit, size] = ms >= 86_400_000 ? ['days', 86_400_000] : ms >= 3_600_000 ? ['hours', 3_600_000] : ['seconds', 1000];
+  return `${Math.round((ms / size) * 10) / 10} ${unit}`;
+}
 
 /**
  * One workflow per Ecwid order that ShipStation ships (`shipment:<storeId>:<orderId>`), started by
  * signal-with-start from SHIP_NOTIFY and from reconciliation. It writes the shipments to Ecwid and retries
- * until that succeeds: temporary failures without limit, permanent ones parked until `retry` or a reconnect.
+ * until that succeeds: temporary failures without limit, permanent ones parked until `retry` or a reconnect,
+ * for at most `maxParkedSeconds` (14 days), after which it fails visibly as `ShipmentWriteBackExpired`.
  */
 export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<void> {
   const maxInterval = (input.maxRetryIntervalSeconds ?? 300) * 1000;
+  const parkedAtMostMs = (input.maxParkedSeconds ?? PARKED_AT_MOST_SECONDS) * 1000;
   const { prepareFulfillment, writeFulfillmentToEcwid } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '60 seconds',
@@ -44,6 +75,10 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
 
   const applied = new Set<number>(input.appliedShipmentIds ?? []);
   const pending: ShipNotice[] = [...(input.pending ?? [])];
+  /** Shipment IDs named by a notice that ShipStation did not list yet → how many re-checks did not find them. */
+  const unlisted = new Map<number, number>();
+  /** Shipment IDs never listed after every re-check (kept for the status query only). */
+  const givenUp = new Set<number>();
   let retryRequested = false;
   const status: ShipmentStatus = {
     storeId: input.storeId,
@@ -63,28 +98,90 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
   setHandler(retryShipmentSignal, () => {
     retryRequested = true;
   });
-  setHandler(shipmentStatusQuery, () => ({ ...status, appliedShipmentIds: [...applied] }));
+  setHandler(shipmentStatusQuery, () => ({
+    ...status,
+    appliedShipmentIds: [...applied],
+    ...(unlisted.size > 0 ? { unlistedShipmentIds: [...unlisted.keys()] } : {}),
+    ...(givenUp.size > 0 ? { givenUpShipmentIds: [...givenUp] } : {}),
+  }));
+
+  /**
+   * Records what one successful preparation saw. Only IDs that ShipStation listed are marked applied; the others
+   * wait for a re-check, and are given up after RECHECK_UNLISTED_TIMES re-checks that did not find them either.
+   */
+  const recordListed = (listedIds: number[], notices: ShipNotice[]) => {
+    for (const id of listedIds) applied.add(id);
+    for (const [id, rechecks] of unlisted) {
+      if (applied.has(id)) {
+        unlisted.delete(id);
+      } else if (rechecks + 1 >= RECHECK_UNLISTED_TIMES) {
+        unlisted.delete(id);
+        givenUp.add(id);
+        log.warn('ShipStation never listed a shipment its notice named; given up until reconciliation finds it', {
+          storeId: input.storeId,
+          orderId: input.orderId,
+          shipmentId: id,
+          rechecks: rechecks + 1,
+        });
+      } else {
+        unlisted.set(id, rechecks + 1);
+      }
+    }
+    const named = [...new Set(notices.flatMap((n) => n.shipmentIds))].filter((id) => !applied.has(id) && !unlisted.has(id));
+    if (named.length === 0) return;
+    if (patched(PATCH.recheckUnlisted)) {
+      for (const id of named) {
+        givenUp.delete(id); // named again (reconciliation): look for it again
+        unlisted.set(id, 0);
+      }
+    } else {
+      // Histories recorded before the re-check marked every named ID applied, seen or not.
+      for (const id of named) applied.add(id);
+    }
+  };
+
+  /** Waits for `retry` while parked; false when the bound passed without one (the write-back then expires). */
+  const waitForRetryWhileParked = async (): Promise<boolean> => {
+    if (!patched(PATCH.parkedExpires)) {
+      await condition(() => retryRequested);
+      return true;
+    }
+    status.parkedUntil = new Date(Date.now() + parkedAtMostMs).toISOString();
+    const retried = await condition(() => retryRequested, parkedAtMostMs);
+    status.parkedUntil = undefined;
+    return retried;
+  };
 
   for (;;) {
-    const gotWork = await condition(() => pending.length > 0 || retryRequested, IDLE_BEFORE_CLOSING);
-    if (!gotWork) break;
+    const recheckDue = unlisted.size > 0;
+    const gotWork = await condition(() => pending.length > 0 || retryRequested, recheckDue ? RECHECK_UNLISTED_EVERY : IDLE_BEFORE_CLOSING);
+    if (!gotWork && !recheckDue) {
+      // 30 idle days. A notice that arrived just as the idle timer fired must not be lost: look once more, after
+      // every signal handler has run, and go round again if something came.
+      await condition(allHandlersFinished);
+      if (pending.length === 0 && !retryRequested) break;
+      if (!patched(PATCH.drainAtIdleExit)) break;
+      continue;
+    }
+    const recheck = !gotWork;
     const notices = pending.splice(0);
     const forced = retryRequested;
     retryRequested = false;
     // De-duplicate on shipmentId: a notice whose shipments were all written already changes nothing.
     const fresh = notices.some((n) => n.source === 'operator' || n.shipmentIds.some((id) => !applied.has(id)));
-    if (!fresh && !forced) continue;
+    if (!fresh && !forced && !recheck) continue;
 
     setState('updating');
     for (;;) {
       status.attempts += 1;
       try {
         const prepared = await prepareFulfillment({ storeId: input.storeId, orderId: input.orderId });
-        if (prepared.update) {
+        // A re-check alone rewrites Ecwid only when ShipStation now lists a label that was not written yet.
+        const somethingNew = prepared.appliedShipmentIds.some((id) => !applied.has(id));
+        if (prepared.update && (fresh || forced || somethingNew)) {
           await writeFulfillmentToEcwid({ storeId: input.storeId, orderId: input.orderId, update: prepared.update, newestLabelAt: prepared.newestLabelAt });
         }
-        for (const id of prepared.appliedShipmentIds) applied.add(id);
-        for (const n of notices) for (const id of n.shipmentIds) applied.add(id);
+        recordListed(prepared.appliedShipmentIds, notices);
         const res = { noUpdate: prepared.noUpdate };
         status.lastTrackingNumber = prepared.update?.trackingNumber ?? status.lastTrackingNumber;
         status.lastError = undefined;
@@ -98,7 +195,18 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         status.parkedReason = status.lastError;
         setState('parked');
         // Parked: visible to operators (ShipmentState="parked"); resumes on `retry` (also sent on reconnect).
-        await condition(() => retryRequested);
+        if (!(await waitForRetryWhileParked())) {
+          status.expiredReason = `parked ${howLong(parkedAtMostMs)} without a retry; last failure: ${status.parkedReason}`;
+          setState('expired');
+          log.warn('parked shipment write-back expired', { storeId: input.storeId, orderId: input.orderId, reason: status.parkedReason });
+          // Fails the workflow, so that it shows as Failed in the Web UI. The order's next label starts a new
+          // write-back (a closed workflow ID can be started again).
+          throw ApplicationFailure.create({
+            type: 'ShipmentWriteBackExpired',
+            message: `Shipment write-back of Ecwid order ${input.orderId} (store ${input.storeId}) expired: ${status.expiredReason}`,
+            nonRetryable: true,
+          });
+        }
         retryRequested = false;
         setState('updating');
       }
@@ -106,10 +214,11 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     status.appliedShipmentIds = [...applied];
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof shipmentWriteBack>({ ...input, appliedShipmentIds: [...applied], pending });
+      // IDs still being looked for are handed over as a notice: the next run looks for them again.
+      const carried: ShipNotice[] = unlisted.size > 0 ? [...pending, { source: 'recheck', shipmentIds: [...unlisted.keys()] }] : pending;
+      await continueAsNew<typeof shipmentWriteBack>({ ...input, appliedShipmentIds: [...applied], pending: carried });
     }
   }
-  await condition(allHandlersFinished);
 }
 
 /**

@@ -1,0 +1,101 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { credentialsOf } from '../../src/activities/shipments';
+import type { ActivityDeps } from '../../src/activities/deps';
+import type { EcwidOrder } from '../../src/domain/ecwid';
+import { shipmentWorkflowId, storeSyncWorkflowId } from '../../src/domain/ids';
+import { createLogger } from '../../src/logging/logger';
+import { SHIPMENT_STATE } from '../../src/temporal/search-attributes';
+import {
+  credentialsQuery,
+  shipNoticeSignal,
+  shipmentStatusQuery,
+  type ConnectionStatus,
+  type ShipNotice,
+  type ShipmentStatus,
+  type ShipmentWorkflowInput,
+} from '../../src/workflows/definitions';
+import { importableOrder } from '../helpers/orders';
+import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+
+const STORE = 5301;
+const TOKEN = 'secret_store_5301_token';
+
+const order = (): EcwidOrder =>
+  importableOrder({
+    total: 12,
+    createTimestamp: Math.floor(Date.now() / 1000) - 600,
+    items: [{ id: 1, productId: 31, sku: 'MUG', name: 'Mug', quantity: 1, price: 12, weight: 0.5, isShippingRequired: true }],
+    shippingPerson: { name: 'Di Buyer', street: '3 Elm St', city: 'Salem', countryCode: 'US', postalCode: '97301', stateOrProvinceCode: 'OR' },
+  });
+
+/**
+ * A disconnected store's credentials are no longer served: its closed storeSync still answers queries, but the
+ * write-back's activities ask only open workflows. Its write-backs park (StoreNotConnected), then expire.
+ */
+describe('shipment write-back of a disconnected store', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
+    stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'BUSINESS', weightUnit: 'POUND' });
+    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
+    expect(res.status).toBe(201);
+    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).lastSyncAt);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test('parks with StoreNotConnected instead of writing with the old token, then expires', async () => {
+    const o = stack.ecwid.upsertOrder(STORE, order());
+    const orderId = o.id!;
+    const key = `ecwid-${STORE}-${orderId}`;
+    await stack.ecwid.sendWebhook(STORE, 'order.created', { orderId });
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key), 15_000);
+
+    expect((await stack.api(`/connections/${STORE}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    const storeSync = stack.client.workflow.getHandle(storeSyncWorkflowId(STORE));
+    await eventually(async () => (await storeSync.describe()).status.name === 'COMPLETED', 30_000);
+
+    // The closed workflow would still hand out the old token to a plain query...
+    expect((await storeSync.query(credentialsQuery)).ecwidAccessToken).toBe(TOKEN);
+    // ...but the write-back's activities refuse it.
+    const deps: ActivityDeps = { ecwidApiUrl: 'http://unused', shipstationApiUrl: 'http://unused', logger: createLogger({ level: 'silent' }), temporal: stack.client };
+    const refused = await credentialsOf(deps, STORE).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect((refused as ApplicationFailure).type).toBe('StoreNotConnected');
+    expect((refused as ApplicationFailure).nonRetryable).toBe(true);
+
+    // A label bought after the disconnect, handed over as SHIP_NOTIFY or reconciliation would.
+    const label = await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key, { trackingNumber: 'GONE-1' });
+    const handle = await stack.client.workflow.signalWithStart('shipmentWriteBack', {
+      workflowId: shipmentWorkflowId(STORE, orderId),
+      taskQueue: stack.taskQueue,
+      args: [{ storeId: STORE, orderId, maxParkedSeconds: 4 } satisfies ShipmentWorkflowInput],
+      signal: shipNoticeSignal,
+      signalArgs: [{ source: 'reconcile', shipmentIds: [label.shipmentId] } satisfies ShipNotice],
+    });
+    const parked = await eventually(async () => {
+      const st: ShipmentStatus = await handle.query(shipmentStatusQuery);
+      return st.state === 'parked' ? st : undefined;
+    }, 20_000, 100);
+    expect(parked.parkedReason).toBe(`Ecwid store ${STORE} is not connected`);
+
+    const failed = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failed as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('ShipmentWriteBackExpired');
+    expect(cause.message).toContain('is not connected');
+    expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('expired');
+
+    expect(stack.ecwid.requests.filter('PUT', new RegExp(`/orders/${orderId}$`))).toHaveLength(0);
+    expect(stack.ecwid.getOrder(STORE, orderId)?.trackingNumber).toBeUndefined();
+  });
+});
