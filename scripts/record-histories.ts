@@ -47,6 +47,10 @@ async function main(): Promise<void> {
       await save('shipNotify', wf.workflowId);
       break;
     }
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowType="ecwidEvent"` })) {
+      await save('ecwidEvent', wf.workflowId);
+      break;
+    }
   } finally {
     await stack.stop();
   }
