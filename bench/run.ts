@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: measures the connector on the simulators (real dev server, real worker,
  * ShipStation's real 40 requests/min limit) and writes bench/results.json. Not part of `npm test`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -13,6 +13,7 @@ import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../src/s
 import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
 import { killWorkerProcess, spawnWorkerProcess } from '../src/stack/worker-process';
 import type { ConnectionStatus } from '../src/workflows/definitions';
+import { manyStores } from './many-stores';
 
 const quick = process.argv.includes('--quick');
 /** Quick mode shrinks ShipStation's window to 10 s (same 40 requests): figures are scaled back to a minute. */
@@ -181,30 +182,80 @@ async function idleStores(stack: TestStack) {
   // Every store has run its first sync (one order search each), then the worker is idle until the next poll.
   await eventually(() => stack.ecwid.requests.entries.length - searchesBefore >= N_STORES, 10 * 60_000, 1000);
   await sleep(5_000);
-  const stat = () => readFileSync(`/proc/${worker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = () => Number(stat()[11]) + Number(stat()[12]);
+  // The launcher (tsx) runs the worker in a child process: measure the whole tree, not the launcher.
+  const tree = processTree(worker.pid!);
+  const ticks = () => tree.reduce((sum, pid) => sum + cpuTicks(pid), 0);
   const t0 = ticks();
   const start = Date.now();
   let rssMax = 0;
+  let workerRssMax = 0;
   while (Date.now() - start < IDLE_SECONDS * 1000) {
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
-    rssMax = Math.max(rssMax, rss);
+    const rss = tree.map(rssMb);
+    rssMax = Math.max(rssMax, rss.reduce((a, b) => a + b, 0));
+    workerRssMax = Math.max(workerRssMax, ...rss);
     await sleep(1000);
   }
   const cpu = ((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100;
   await killWorkerProcess(worker, 'SIGTERM');
-  return { rssMb: rssMax, cpuPercent: cpu };
+  return { rssMb: rssMax, largestProcessRssMb: workerRssMax, processes: tree.length, cpuPercent: cpu };
 }
+
+/** `pid` and all its descendants, from /proc. */
+function processTree(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parentOf.set(Number(entry), Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
+  return out;
+}
+const rssMb = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+const cpuTicks = (pid: number) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+};
 
 async function main() {
   log(`${quick ? 'QUICK mode: smaller counts, a 10 s ShipStation window (figures scaled to per-minute)' : 'full run'}`);
-  const stack = await startTestStack({ rateLimitWindowMs: WINDOW_MS });
+  let stack = await startTestStack({ rateLimitWindowMs: WINDOW_MS });
   try {
     const b = await backfill(stack);
     const n = await naive(stack);
     const w = await webhookLatency(stack, b.storeId);
     const s = await shipNotifyLatency(stack);
     const idle = await idleStores(stack);
+    await stack.stop();
+    // The agency scenario on its own stack, with ShipStation's real 60 s window in both modes.
+    stack = await startTestStack({ rateLimitWindowMs: 60_000 });
+    const many = await manyStores(stack, {
+      stores: N_STORES,
+      ordersPerMin: 1_000,
+      loadSeconds: quick ? 60 : 150,
+      saturationRates: quick ? [2_000, 4_000] : [2_000, 3_000, 4_000, 5_000],
+      saturationSeconds: quick ? 30 : 60,
+      labels: quick ? 100 : 500,
+      labelStores: quick ? 20 : 100,
+      idleSeconds: quick ? 30 : 600,
+      log,
+    });
+    const failedAt = many.saturation.find((r) => !(r.p99 <= 5_000) || r.lost > 0);
+    const sustained = [...many.saturation].reverse().find((r) => r.p99 <= 5_000 && r.lost === 0);
     const results = {
       mode: quick ? 'quick' : 'full',
       machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}, Node ${process.version}`,
@@ -218,6 +269,22 @@ async function main() {
       history_bytes_per_order: Math.round(b.historyBytesPerOrder),
       idle_worker_rss_mb_1000_stores: Math.round(idle.rssMb),
       idle_cpu_percent_1000_stores: Math.round(idle.cpuPercent * 100) / 100,
+      many_stores_onboarding_calls_per_store: Math.round((many.onboarding.calls / N_STORES) * 10_000) / 10_000,
+      many_stores_webhook_p50_ms: many.load.p50,
+      many_stores_webhook_p99_ms: many.load.p99,
+      many_stores_lost_orders: many.load.lost,
+      many_stores_orders_per_call: Math.round(many.load.ordersPerCall * 10) / 10,
+      many_stores_saturation_orders_per_min: sustained?.rate ?? 0,
+      many_stores_saturation_limited_by: failedAt
+        ? failedAt.createCallsPerMin >= 36 && failedAt.ordersPerCall >= 90
+          ? "ShipStation's bound (40 calls × 100 orders a minute)"
+          : failedAt.cpuPercent >= 90
+            ? 'CPU of the one process that runs worker, API and simulators'
+            : 'Temporal (dev server) task latency'
+        : `not reached at ${many.saturation.at(-1)?.rate} orders/min`,
+      reconcile_calls_per_account_per_hour: Math.round(many.reconcile.perHour * 10) / 10,
+      label_batch_shipstation_calls: many.labels.calls,
+      label_batch_seconds: Math.round(many.labels.seconds * 10) / 10,
       details: {
         backfill_orders: N_BACKFILL,
         backfill_elapsed_s: Math.round(b.elapsedMs / 100) / 10,
@@ -226,10 +293,18 @@ async function main() {
         store_sync_runs: b.historyRuns,
         idle_stores: N_STORES,
         idle_seconds: IDLE_SECONDS,
+        idle_worker_processes: idle.processes,
+        idle_worker_largest_process_rss_mb: Math.round(idle.largestProcessRssMb),
+        many_stores: N_STORES,
+        many_stores_onboarding: many.onboarding,
+        many_stores_load: many.load,
+        many_stores_saturation: many.saturation,
+        many_stores_label_batch: many.labels,
+        many_stores_reconcile: many.reconcile,
       },
     };
     console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'details')));
-    console.table(results.details);
+    console.table(Object.fromEntries(Object.entries(results.details).filter(([, v]) => typeof v !== 'object')));
     writeFileSync(join(__dirname, quick ? 'results.quick.json' : 'results.json'), JSON.stringify(results, null, 2) + '\n');
     log(`written to bench/${quick ? 'results.quick.json' : 'results.json'}`);
   } finally {

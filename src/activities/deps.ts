@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { EcwidClient } from '../clients/ecwid-client';
 import { ShipStationClient } from '../clients/shipstation-client';
@@ -112,4 +113,9 @@ export function withHeartbeats<A extends Record<string, (...args: never[]) => Pr
 
 function activitySignal(): AbortSignal | undefined {
   return inActivity() ? Context.current().cancellationSignal : undefined;
+}
+
+/** A ShipStation account's name: the first 16 hex characters of sha256 of its API key (never the key itself). */
+export function shipstationAccountId(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }

@@ -12,6 +12,7 @@ import { importLatencySeconds, ordersProcessed } from '../observability/metrics'
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
+import { createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
 import { classified, concernsOneOrder, toActivityFailure } from './failures';
 import { syncCache } from './sync-cache';
 
@@ -44,13 +45,13 @@ export interface ImportOrdersResult {
   outcomes: OrderOutcome[];
 }
 
-const CREATE_BATCH = 100;
 /** Product look-ups in flight at once: enough to be quick, few enough to stay clear of Ecwid's rate limit. */
 export const PRODUCT_LOOKUP_CONCURRENCY = 4;
 
 /**
  * Imports one page (at most 100 orders) through the four stages: fetch from Ecwid, filter (with a reason
- * for each order left out), map (pure), and create in ShipStation with one bulk call.
+ * for each order left out), map (pure), and create in ShipStation through the account's order batcher (bulk
+ * calls shared with the other stores on the same ShipStation account).
  * The stages are separate functions; they share one activity so the workflow history keeps a one-line
  * outcome per order instead of every order's full data twice (see README, "History").
  */
@@ -155,23 +156,22 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
       toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
     }
 
-    // 4. create (bulk, paced by ShipStation's rate-limit headers)
-    for (let i = 0; i < toCreate.length; i += CREATE_BATCH) {
-      const batch = toCreate.slice(i, i + CREATE_BATCH);
-      const results = await classified(() => createInShipStation(ss, batch.map((b) => b.order)));
-      for (const b of batch) {
-        const r = results.get(b.order.orderKey);
-        if (r?.success) {
-          outcomes.push({ id: b.id, outcome: b.cancelling ? 'cancelled' : 'imported', updateTimestamp: b.updateTimestamp });
-          if (b.updateTimestamp) importLatencySeconds.observe(Math.max(0, Date.now() / 1000 - b.updateTimestamp));
-        } else if (r && /shipped|cancel/i.test(r.errorMessage ?? '')) {
-          outcomes.push({ id: b.id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: b.updateTimestamp });
-        } else {
-          outcomes.push({ id: b.id, outcome: 'failed', reason: r?.errorMessage ?? 'ShipStation returned no result for this order' });
-        }
+    // 4. create: through the account's order batcher, in createorders calls shared with the other stores on the
+    // same ShipStation account. Orders asked for by ID (webhooks, retries) go before backfill pages.
+    heartbeat({ stage: 'creating', orders: toCreate.length });
+    const results = await classified(() => submitOrders(ss, toCreate.map((b) => b.order), input.orderIds ? 'live' : 'backfill'));
+    for (const b of toCreate) {
+      const r = results.get(b.order.orderKey);
+      if (r?.success) {
+        outcomes.push({ id: b.id, outcome: b.cancelling ? 'cancelled' : 'imported', updateTimestamp: b.updateTimestamp });
+        if (b.updateTimestamp) importLatencySeconds.observe(Math.max(0, Date.now() / 1000 - b.updateTimestamp));
+      } else if (r && /shipped|cancel/i.test(r.errorMessage ?? '')) {
+        outcomes.push({ id: b.id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: b.updateTimestamp });
+      } else {
+        outcomes.push({ id: b.id, outcome: 'failed', reason: r?.errorMessage ?? 'ShipStation returned no result for this order' });
       }
-      heartbeat({ stage: 'created', done: i + batch.length });
     }
+    heartbeat({ stage: 'created', done: toCreate.length });
   }
 
   // Ecwid timestamps have one-second resolution: a version read in the same second it was written may be
@@ -248,34 +248,12 @@ export async function lookUpStockLocations(
   return Object.fromEntries(entries);
 }
 
-interface CreateResult {
-  success: boolean;
-  errorMessage: string | null;
-}
-
 /**
- * One bulk call. If ShipStation rejects the whole request as malformed (400), split it in halves until the
- * bad order stands alone, so one bad order never blocks the others.
+ * One bulk call outside the batcher (cancelling a deleted order). If ShipStation rejects the whole request as
+ * malformed (400), it is split in halves until the bad order stands alone, so one bad order never blocks the others.
  */
-export async function createInShipStation(ss: ShipStationClient, orders: ShipStationOrder[]): Promise<Map<string, CreateResult>> {
-  const out = new Map<string, CreateResult>();
-  if (orders.length === 0) return out;
-  try {
-    const res = await ss.createOrders(orders);
-    for (const r of res.results ?? []) out.set(r.orderKey, { success: r.success, errorMessage: r.errorMessage });
-    return out;
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 400) throw err;
-    if (orders.length === 1) {
-      out.set(orders[0].orderKey, { success: false, errorMessage: err.message });
-      return out;
-    }
-    const mid = Math.ceil(orders.length / 2);
-    for (const half of [orders.slice(0, mid), orders.slice(mid)]) {
-      for (const [k, v] of await createInShipStation(ss, half)) out.set(k, v);
-    }
-    return out;
-  }
+export function createInShipStation(ss: ShipStationClient, orders: ShipStationOrder[]): Promise<Map<string, CreateResult>> {
+  return createOrdersSplittingRefusals(ss, orders);
 }
 
 /** The ShipStation order with this key, found by its order number (V1 has no look-up by key). */

@@ -4,9 +4,9 @@ import type {
   ShipStationOrder,
   ShipStationShipmentPage,
 } from '../domain/shipstation';
-import { recordApiCall } from '../observability/metrics';
+import { recordApiCall, shipstationAccountCalls } from '../observability/metrics';
 import { ApiError, endpointName, httpRequest, parseRetryAfter, type RequestOptions } from './http';
-import { markExhausted, observeWindow, waitForSlot, type PaceHooks } from './rate-pacer';
+import { PRIORITY, acquireSlot, markExhausted, type PaceHooks, type Slot } from './rate-pacer';
 
 export interface ShipStationCredentials {
   apiKey: string;
@@ -24,6 +24,14 @@ export interface ShipStationClientOptions extends ShipStationCredentials {
    * any rolling 60 s, whatever the headers say. Unset: paced by the server's X-Rate-Limit-* headers only.
    */
   requestsPerMinute?: number;
+  /** Place in the account's queue of the calls without their own (default PRIORITY.other). */
+  priority?: number;
+}
+
+/** How one call waits for its slot: at this priority, or with a slot already granted (the order batcher). */
+export interface CallPacing {
+  priority?: number | (() => number);
+  slot?: Slot;
 }
 
 export interface ShipStationWebhook {
@@ -40,9 +48,45 @@ export class ShipStationClient {
   /** The pacing key: a hash, so the API key itself never sits in memory maps or metrics labels. */
   readonly budgetKey: string;
 
+  /**
+   * Who this client is to ShipStation (URL, key and secret, hashed): calls of clients with the same identity may
+   * carry each other's orders. The budget is the key's (`budgetKey`), but a wrong secret must not fail others.
+   */
+  readonly identity: string;
+
   constructor(private readonly opts: ShipStationClientOptions) {
     this.auth = `Basic ${Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64')}`;
+    // Same value as shipstationAccountId(apiKey) in activities/deps.ts: the account's name everywhere.
     this.budgetKey = createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16);
+    this.identity = createHash('sha256').update(`${this.baseUrl}\n${opts.apiKey}\n${opts.apiSecret}`).digest('hex').slice(0, 16);
+  }
+
+  /** The cancellation of the activity this client was made for, if any. */
+  get abortSignal(): AbortSignal | undefined {
+    return this.opts.hooks?.signal;
+  }
+
+  /**
+   * The same account without the activity's hooks: for calls made on behalf of several activities (one order
+   * batch), which one activity's cancellation must not abort.
+   */
+  detached(): ShipStationClient {
+    return new ShipStationClient({ ...this.opts, hooks: undefined });
+  }
+
+  /** Waits for a slot in the account's budget, under this process's own budget, for a call made later. */
+  acquireSlot(priority: number | (() => number)): Promise<Slot> {
+    return acquireSlot(this.budgetKey, {
+      service: 'shipstation',
+      priority,
+      budget: this.localBudget(),
+      onWait: this.opts.hooks?.onWait,
+      signal: this.opts.hooks?.signal,
+    });
+  }
+
+  private localBudget() {
+    return this.opts.requestsPerMinute !== undefined ? { perWindow: this.opts.requestsPerMinute } : undefined;
   }
 
   get baseUrl(): string {
@@ -50,15 +94,19 @@ export class ShipStationClient {
   }
 
   /** Calls an absolute URL (used for SHIP_NOTIFY resource URLs, whose origin the caller has checked). */
-  async callUrl<T>(url: string, init: RequestOptions = {}): Promise<T> {
+  async callUrl<T>(url: string, init: RequestOptions = {}, pacing: CallPacing = {}): Promise<T> {
     let waits = 0;
+    let slot = pacing.slot;
+    let place: number | undefined;
     for (;;) {
-      await waitForSlot(
-        this.budgetKey,
-        'shipstation',
-        this.opts.hooks ?? {},
-        this.opts.requestsPerMinute !== undefined ? { perWindow: this.opts.requestsPerMinute } : undefined,
-      );
+      slot ??= await acquireSlot(this.budgetKey, {
+        service: 'shipstation',
+        priority: pacing.priority ?? this.opts.priority ?? PRIORITY.other,
+        budget: this.localBudget(),
+        place,
+        ...this.opts.hooks,
+      });
+      place = slot.place;
       const started = Date.now();
       const endpoint = endpointName(url);
       let res;
@@ -70,18 +118,23 @@ export class ShipStationClient {
           signal: init.signal ?? this.opts.hooks?.signal,
         });
       } catch (err) {
+        slot.answered();
         recordApiCall('shipstation', endpoint, 0, Date.now() - started);
+        shipstationAccountCalls.inc({ account: this.budgetKey, endpoint, status: '0' });
         throw err;
       }
       recordApiCall('shipstation', endpoint, res.status, Date.now() - started);
+      shipstationAccountCalls.inc({ account: this.budgetKey, endpoint, status: String(res.status) });
       const remaining = numberHeader(res.headers.get('x-rate-limit-remaining'));
       const reset = numberHeader(res.headers.get('x-rate-limit-reset'));
-      observeWindow(this.budgetKey, remaining, reset);
+      slot.answered(remaining, reset);
+      slot = undefined;
       if (res.status >= 200 && res.status < 300) return res.body as T;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? reset;
       if (res.status === 429) {
         markExhausted(this.budgetKey, retryAfter ?? 60);
-        // Another process using the same key took the slot: wait for the window inside this call a few times.
+        // Another app or process using the same key spent the window: wait for its reset inside this call, at
+        // the head of the queue (the same place), a few times; never a blind retry.
         if (waits < (this.opts.max429Waits ?? 2)) {
           waits += 1;
           continue;
@@ -106,12 +159,13 @@ export class ShipStationClient {
     }
   }
 
-  private call<T>(path: string, init: RequestOptions = {}): Promise<T> {
-    return this.callUrl<T>(`${this.baseUrl}${path}`, init);
+  private call<T>(path: string, init: RequestOptions = {}, pacing?: CallPacing): Promise<T> {
+    return this.callUrl<T>(`${this.baseUrl}${path}`, init, pacing);
   }
 
-  createOrders(orders: ShipStationOrder[]): Promise<ShipStationCreateOrdersResult> {
-    return this.call('/orders/createorders', { method: 'POST', body: orders });
+  /** Creates or updates up to 100 orders (upserted by orderKey). Orders of imports go through the order batcher. */
+  createOrders(orders: ShipStationOrder[], pacing?: CallPacing): Promise<ShipStationCreateOrdersResult> {
+    return this.call('/orders/createorders', { method: 'POST', body: orders }, pacing);
   }
 
   createOrder(order: ShipStationOrder): Promise<ShipStationOrder> {

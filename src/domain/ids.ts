@@ -50,3 +50,8 @@ export function storeSyncWorkflowId(storeId: number | string): string {
 export function shipmentWorkflowId(storeId: number | string, orderId: string): string {
   return `shipment:${storeId}:${orderId}`;
 }
+
+/** The one workflow of a ShipStation account (`<accountId>`: the first 16 hex characters of sha256 of its API key). */
+export function shipstationAccountWorkflowId(accountId: string): string {
+  return `shipstation-account:${accountId}`;
+}

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process: the API serves it at /metrics; the worker exposes its own next to Temporal's. */
 export const registry = new Registry();
@@ -51,3 +51,51 @@ export function recordApiCall(service: string, endpoint: string, status: number,
   apiCalls.inc({ service, endpoint, status: String(status) });
   apiCallSeconds.observe({ service, endpoint }, ms / 1000);
 }
+
+// ---- Per ShipStation account (label `account`: the first 16 hex characters of sha256 of the API key) ----
+// The budget (40 calls a minute) belongs to the account, shared by all its stores: these say how it is spent.
+
+export const shipstationAccountCalls = new Counter({
+  name: 'connector_shipstation_account_calls_total',
+  help: 'ShipStation calls per account, by endpoint and HTTP status (0 = network error or timeout): the budget used',
+  labelNames: ['account', 'endpoint', 'status'] as const,
+  registers: [registry],
+});
+
+export const budgetRemaining = new Gauge({
+  name: 'connector_shipstation_budget_remaining',
+  help: "Calls left in the account's current rate-limit window, as ShipStation last said (less the calls started since)",
+  labelNames: ['account'] as const,
+  registers: [registry],
+});
+
+export const slotWaitSeconds = new Histogram({
+  name: 'connector_shipstation_slot_wait_seconds',
+  help: 'How long a ShipStation call waited for a slot in its account\'s budget, by priority (live, other, backfill)',
+  labelNames: ['account', 'priority'] as const,
+  buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
+  registers: [registry],
+});
+
+export const orderQueueDepth = new Gauge({
+  name: 'connector_shipstation_orders_waiting',
+  help: 'Orders from all stores of the account waiting to be sent in a createorders call',
+  labelNames: ['account'] as const,
+  registers: [registry],
+});
+
+export const orderWaitSeconds = new Histogram({
+  name: 'connector_shipstation_order_wait_seconds',
+  help: 'How long an order waited in its account\'s queue before the createorders call that carried it, by priority',
+  labelNames: ['account', 'priority'] as const,
+  buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
+  registers: [registry],
+});
+
+export const batchSize = new Histogram({
+  name: 'connector_shipstation_batch_orders',
+  help: 'Orders carried by one createorders call (from any number of stores of the account)',
+  labelNames: ['account'] as const,
+  buckets: [1, 2, 5, 10, 20, 50, 75, 100],
+  registers: [registry],
+});
