@@ -119,7 +119,7 @@ function titleCase(code: string): string {
   return code
     .split(/[_\-\s]+/)
     .filter(Boolean)
-    .map((w) => WORD_SPELLING[w.toLowerCase()] ?? w.charAt(0).toUpperCase() + w.slice(1))
+    .map((w) => (Object.hasOwn(WORD_SPELLING, w.toLowerCase()) ? WORD_SPELLING[w.toLowerCase()] : undefined) ?? w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 }
 
@@ -130,13 +130,14 @@ function normalizeCode(code: unknown): string {
 /** Readable carrier name of a ShipStation carrier code ("" when there is no code). */
 export function carrierName(code: string | null | undefined): string {
   const c = normalizeCode(code);
-  return CARRIERS[c] ?? titleCase(c);
+  // Own keys only: a code such as "__proto__" or "constructor" must not read Object.prototype.
+  return (Object.hasOwn(CARRIERS, c) ? CARRIERS[c] : undefined) ?? titleCase(c);
 }
 
 /** Readable service name of a ShipStation service code ("" when there is no code). */
 export function serviceName(code: string | null | undefined): string {
   const c = normalizeCode(code);
-  return SERVICES[c] ?? titleCase(c);
+  return (Object.hasOwn(SERVICES, c) ? SERVICES[c] : undefined) ?? titleCase(c);
 }
 
 type CarrierFamily = 'usps' | 'ups' | 'fedex' | 'dhl';

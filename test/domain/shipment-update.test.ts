@@ -167,3 +167,12 @@ describe('carrier and service names', () => {
     expect(trackingUrl('ups', '')).toBeUndefined();
   });
 });
+
+describe('carrier and service names of unusual codes', () => {
+  test('codes named like Object.prototype members are plain codes (found by the property test)', () => {
+    expect(serviceName('__proto__')).toBe('Proto');
+    expect(carrierName('constructor')).toBe('Constructor');
+    expect(serviceName('to_string')).toBe('To String');
+    expect(serviceName('ups_constructor')).toBe('UPS Constructor');
+  });
+});
