@@ -13,6 +13,16 @@ import {
 } from './shipments';
 import { ensureShipNotifyWebhook, removeShipNotifyWebhook } from './webhook-subscription';
 import { checkStoreAccess } from './store-access';
+import {
+  ensureAccountShipNotify,
+  joinShipStationAccount,
+  leaveShipStationAccount,
+  reconcileAccountNow,
+  reconcileAccountShipments,
+  removeAccountShipNotify,
+  routeShipNotice,
+} from './account';
+import { startBudgetReporter } from './budget-reporter';
 
 export type { ActivityDeps } from './deps';
 
@@ -21,6 +31,8 @@ export type { ActivityDeps } from './deps';
  * Each one heartbeats on a ticker while it runs (`withHeartbeats`), so no slow call outlasts its heartbeat timeout.
  */
 export function createActivities(deps: ActivityDeps) {
+  // Accounts' queue and budget figures live in this process: report them to the accounts' workflows.
+  if (deps.temporal) startBudgetReporter(deps.temporal, deps.logger);
   return withHeartbeats({
     importOrders: (input: ImportOrdersInput) => importOrderPage(deps, input),
     // Called only by store-sync runs begun before v2. A webhook's deletion is a hint: each order is read again, and
@@ -35,9 +47,18 @@ export function createActivities(deps: ActivityDeps) {
     fetchShipNotice: (input: { storeId: number; resourceUrl: string }) => fetchShipNotice(deps, input),
     deliverShipNotices: (input: { groups: ShipNoticeGroup[]; source: string }) => deliverShipNotices(deps, input),
     prepareFulfillment: (input: { storeId: number; orderId: string }) => prepareFulfillment(deps, input),
-    writeFulfillmentToEcwid: (input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number }) =>
+    writeFulfillmentToEcwid: (input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number; keepNotesToBuyer?: boolean }) =>
       writeFulfillmentToEcwid(deps, input),
     checkStoreAccess: (input: { storeId: number }) => checkStoreAccess(deps, input),
+    // The ShipStation account (workflows/shipstation-account.ts): membership, SHIP_NOTIFY, reconciliation.
+    joinShipStationAccount: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings }) =>
+      joinShipStationAccount(deps, input),
+    leaveShipStationAccount: (input: { storeId: number; accountId: string }) => leaveShipStationAccount(deps, input),
+    reconcileAccountNow: (input: { accountId: string }) => reconcileAccountNow(deps, input),
+    ensureAccountShipNotify: (input: { accountId: string }) => ensureAccountShipNotify(deps, input),
+    removeAccountShipNotify: (input: { accountId: string }) => removeAccountShipNotify(deps, input),
+    reconcileAccountShipments: (input: { accountId: string; since: number }) => reconcileAccountShipments(deps, input),
+    routeShipNotice: (input: { accountId: string; resourceUrl: string }) => routeShipNotice(deps, input),
   }, deps.heartbeatIntervalMs);
 }
 

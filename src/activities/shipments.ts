@@ -3,6 +3,7 @@ import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client 
 import { ApiError } from '../clients/http';
 import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
+import { compactShipment, type CompactShipment, type RoutedOrder } from '../domain/shipment-notice';
 import type { EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
 import type { ShipStationShipment } from '../domain/shipstation';
 import { fulfillmentLatencySeconds } from '../observability/metrics';
@@ -16,6 +17,7 @@ import {
   type ShipmentWorkflowInput,
 } from '../workflows/definitions';
 import { ecwidFor, shipstationFor, type ActivityDeps } from './deps';
+import { mapWithConcurrency } from './concurrency';
 import { classified, toActivityFailure } from './failures';
 import { findShipStationOrder } from './import-orders';
 import { toShipStationDateTime } from '../domain/dates';
@@ -27,7 +29,7 @@ export interface ShipNoticeGroup {
   shipmentIds: number[];
 }
 
-function temporal(deps: ActivityDeps): Client {
+export function temporal(deps: ActivityDeps): Client {
   if (!deps.temporal) throw new Error('activities need a Temporal client for shipment write-back');
   return deps.temporal;
 }
@@ -38,7 +40,7 @@ const openOnlyClients = new WeakMap<Client, WorkflowClient>();
  * The client's workflow client, except that its queries are refused by closed workflows. A closed workflow still
  * answers queries (replayed from its history), so a disconnected store's storeSync would keep serving its old token.
  */
-function openWorkflowsOnly(client: Client): WorkflowClient {
+export function openWorkflowsOnly(client: Client): WorkflowClient {
   let wc = openOnlyClients.get(client);
   if (!wc) {
     const { namespace, identity, interceptors, loadedDataConverter } = client.workflow.options;
@@ -124,6 +126,35 @@ export async function deliverShipNotices(deps: ActivityDeps, input: { groups: Sh
   return input.groups.length;
 }
 
+/** Signal-with-starts at once while handing a batch over: enough to be quick, few enough not to crowd Temporal. */
+const HAND_OVER_CONCURRENCY = 16;
+
+/**
+ * Hands each routed order its shipments (compact, with their data), so its write-back computes the Ecwid update
+ * without asking ShipStation. Used for an account's SHIP_NOTIFY and its reconciliation.
+ */
+export async function deliverRoutedOrders(deps: ActivityDeps, orders: readonly RoutedOrder[], source: string): Promise<number> {
+  const client = temporal(deps);
+  await mapWithConcurrency(orders, HAND_OVER_CONCURRENCY, async (o) => {
+    const args: ShipmentWorkflowInput = { storeId: o.storeId, orderId: o.orderId };
+    const notice: ShipNotice = { source, shipmentIds: o.shipments.map((s) => s.shipmentId), shipments: o.shipments };
+    await client.workflow.signalWithStart('shipmentWriteBack', {
+      workflowId: shipmentWorkflowId(o.storeId, o.orderId),
+      taskQueue: deps.taskQueue ?? 'ecwid-shipstation',
+      args: [args],
+      signal: shipNoticeSignal,
+      signalArgs: [notice],
+      typedSearchAttributes: [
+        { key: ECWID_STORE_ID, value: String(o.storeId) },
+        { key: ECWID_ORDER_ID, value: o.orderId },
+        { key: SHIPMENT_STATE, value: 'updating' },
+      ],
+      staticSummary: `Shipment write-back for Ecwid order ${o.orderId} (store ${o.storeId})`,
+    });
+  });
+  return orders.length;
+}
+
 export interface PreparedFulfillment {
   appliedShipmentIds: number[];
   /** What to write to Ecwid; absent when every label of the order is voided. */
@@ -131,6 +162,8 @@ export interface PreparedFulfillment {
   noUpdate?: string;
   /** Creation time (ms) of the newest live label, for the latency metric. */
   newestLabelAt?: number;
+  /** Every label of the order (compact), so that later notices can be computed without asking again. */
+  shipments?: CompactShipment[];
 }
 
 /**
@@ -145,21 +178,30 @@ export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: n
   const key = orderKey(input.storeId, { id: input.orderId });
   const ssOrder = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: input.orderId }));
   const list = await classified(() =>
-    ss.listShipments(ssOrder?.orderId ? { orderId: ssOrder.orderId, pageSize: 500 } : { orderNumber: input.orderId, pageSize: 500 }),
+    ss.listShipments({
+      ...(ssOrder?.orderId ? { orderId: ssOrder.orderId } : { orderNumber: input.orderId }),
+      pageSize: 500,
+      includeShipmentItems: 'true',
+    }),
   );
   const shipments = (list.shipments ?? []).filter((s) => s.orderKey === key);
   const notesToBuyer = (ssOrder as { notesToBuyer?: string | null } | undefined)?.notesToBuyer ?? undefined;
   const update = buildFulfillmentUpdate(shipments, { notesToBuyer });
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
-  if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate };
+  const compact = shipments.map(compactShipment);
+  if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate, shipments: compact };
   const times = shipments.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
-  return { appliedShipmentIds, update, newestLabelAt: times.length > 0 ? Math.max(...times) : undefined };
+  return { appliedShipmentIds, update, newestLabelAt: times.length > 0 ? Math.max(...times) : undefined, shipments: compact };
 }
 
-/** Writes a prepared update to the Ecwid order, keeping the order's other extra fields. */
+/**
+ * Writes a prepared update to the Ecwid order, keeping the order's other extra fields. `keepNotesToBuyer`: the
+ * update was computed from notices, which cannot tell ShipStation's notes to buyer, so the notes an earlier update
+ * wrote stay (instead of being removed as no longer applying).
+ */
 export async function writeFulfillmentToEcwid(
   deps: ActivityDeps,
-  input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number },
+  input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number; keepNotesToBuyer?: boolean },
 ): Promise<void> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ecwid = ecwidFor(deps, input.storeId, credentials);
@@ -167,6 +209,7 @@ export async function writeFulfillmentToEcwid(
     // Ours are all rewritten, so a field that no longer applies (a voided second parcel) goes away.
     const current = await ecwid.getOrder(input.orderId);
     const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
+    if (input.keepNotesToBuyer) ours.delete(SHIPSTATION_EXTRA_FIELD_IDS.notesToBuyer);
     const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
     await ecwid.updateOrder(input.orderId, { ...input.update, orderExtraFields: [...kept, ...(input.update.orderExtraFields ?? [])] });
   } catch (err) {

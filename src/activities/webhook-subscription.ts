@@ -1,3 +1,4 @@
+import type { ShipStationClient } from '../clients/shipstation-client';
 import type { ConnectionCredentials, ConnectionSettings } from '../workflows/definitions';
 import { shipstationFor, type ActivityDeps } from './deps';
 import { classified } from './failures';
@@ -58,4 +59,76 @@ function isOurs(url: string, storeId: number): boolean {
   } catch {
     return false;
   }
+}
+
+// ---- One subscription per ShipStation account ----
+
+/** The URL ShipStation calls for every label of the account: one subscription, whatever the number of stores. */
+export function accountShipNotifyTarget(deps: ActivityDeps, accountId: string): string | undefined {
+  if (!deps.publicUrl || !deps.shipstationWebhookSecret) return undefined;
+  const url = new URL('/webhooks/shipstation', deps.publicUrl);
+  url.searchParams.set('secret', deps.shipstationWebhookSecret);
+  url.searchParams.set('account', accountId);
+  return url.toString();
+}
+
+/**
+ * A SHIP_NOTIFY target this connector made: our path, on our public origin or carrying our secret. Another
+ * installation's subscriptions on the same ShipStation account (another origin and secret) are left alone.
+ */
+function connectorTarget(deps: ActivityDeps, url: string): URL | undefined {
+  try {
+    const u = new URL(url);
+    if (u.pathname !== '/webhooks/shipstation') return undefined;
+    const sameOrigin = deps.publicUrl !== undefined && u.origin === new URL(deps.publicUrl).origin;
+    const sameSecret = deps.shipstationWebhookSecret !== undefined && u.searchParams.get('secret') === deps.shipstationWebhookSecret;
+    return sameOrigin || sameSecret ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AccountSubscription {
+  state: 'subscribed' | 'already' | 'not_configured';
+  /** Older per-store subscriptions deleted by this call. */
+  replacedLegacy: number;
+  /** Older per-store subscriptions still there (deleted in chunks: call again). */
+  legacyLeft: number;
+}
+
+/** Old per-store subscriptions deleted per call, so that a call stays short even with thousands of them. */
+const LEGACY_DELETES_PER_CALL = 30;
+
+/**
+ * Makes sure the account has its one SHIP_NOTIFY subscription, then deletes what it replaces: the connector's
+ * per-store subscriptions (`…?store=N`) and stale account ones (old secret or public URL). Subscribe first,
+ * delete after, so that no label goes unnotified in between (a label notified twice is written once).
+ * Costs one list call when all is in place.
+ */
+export async function ensureAccountSubscription(deps: ActivityDeps, ss: ShipStationClient, accountId: string): Promise<AccountSubscription> {
+  const target = accountShipNotifyTarget(deps, accountId);
+  if (!target) return { state: 'not_configured', replacedLegacy: 0, legacyLeft: 0 };
+  const hooks = (await classified(() => ss.listWebhooks())).filter((h) => h.HookType === 'SHIP_NOTIFY');
+  const current = hooks.find((h) => h.Url === target && (h.StoreID ?? null) === null);
+  let state: AccountSubscription['state'] = 'already';
+  if (!current) {
+    await classified(() => ss.subscribeWebhook({ target_url: target, event: 'SHIP_NOTIFY', friendly_name: `Ecwid stores (connector, account ${accountId})` }));
+    state = 'subscribed';
+  }
+  const replaced = hooks.filter((h) => {
+    if (h === current) return false;
+    const u = connectorTarget(deps, h.Url);
+    return u !== undefined && (u.searchParams.has('store') || u.searchParams.get('account') === accountId);
+  });
+  const now = replaced.slice(0, LEGACY_DELETES_PER_CALL);
+  for (const h of now) await classified(() => ss.deleteWebhook(h.WebHookID));
+  return { state, replacedLegacy: now.length, legacyLeft: replaced.length - now.length };
+}
+
+/** Removes the account's subscription (its last store left). */
+export async function removeAccountSubscription(deps: ActivityDeps, ss: ShipStationClient, accountId: string): Promise<number> {
+  const hooks = await classified(() => ss.listWebhooks());
+  const ours = hooks.filter((h) => h.HookType === 'SHIP_NOTIFY' && connectorTarget(deps, h.Url)?.searchParams.get('account') === accountId);
+  for (const h of ours) await classified(() => ss.deleteWebhook(h.WebHookID));
+  return ours.length;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import { ConnectionService } from '../connections/connection-service';
 import { registry } from '../observability/metrics';
 import { requireAdmin } from './auth';
+import { accountRoutes } from './routes/accounts';
 import { codecRoutes } from './routes/codec';
 import { connectionRoutes } from './routes/connections';
 import { oauthRoutes } from './routes/oauth';
@@ -114,6 +115,8 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   );
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
+  app.use('/accounts', admin);
+  app.use(accountRoutes({ client: opts.client }));
   app.use(webRoutes({ service, adminToken: opts.adminToken }));
 
   app.use((_req: Request, res: Response) => {

@@ -18,6 +18,13 @@ const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description: string): Json => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string): Json => json(ref('Error'), description);
 const storeIdParam = { name: 'storeId', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID' };
+const accountIdParam = {
+  name: 'accountId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+  description: 'ShipStation account: the first 16 hex characters of sha256 of its API key',
+};
 const admin = [{ bearerAuth: [] }];
 const notFound = error('No connection for this store');
 const unauthorized = error('Missing or wrong admin token');
@@ -64,7 +71,7 @@ function build(): Json {
       description:
         'Connections (one Temporal store-sync workflow per Ecwid store), Ecwid and ShipStation webhooks, Ecwid OAuth, and the codec server for the Temporal Web UI.',
     },
-    tags: [{ name: 'connections' }, { name: 'oauth' }, { name: 'webhooks' }, { name: 'operations' }],
+    tags: [{ name: 'connections' }, { name: 'accounts' }, { name: 'oauth' }, { name: 'webhooks' }, { name: 'operations' }],
     paths: {
       '/connections': {
         post: {
@@ -128,6 +135,25 @@ function build(): Json {
       '/connections/{storeId}/pause': accepted('Pause the sync', 'Signals `pause`: no imports until `resume`.'),
       '/connections/{storeId}/resume': accepted('Resume the sync', 'Signals `resume`.'),
       '/connections/{storeId}/retry-shipments': accepted('Retry parked shipment write-backs', 'Signals `retry` to every shipment workflow of the store with ShipmentState="parked".'),
+      '/accounts': {
+        get: {
+          tags: ['accounts'],
+          summary: 'ShipStation accounts in use (one per API key, shared by its stores)',
+          description:
+            'Every running `shipstationAccount` workflow: connected stores, calls used in the current rate-limit window, orders waiting and the age of the oldest, SHIP_NOTIFY subscription, last reconciliation. Queue and window figures come from the workers (reported every 10 s while busy).',
+          security: admin,
+          responses: { '200': json({ type: 'array', items: ref('Account') }, 'Accounts by ID'), '401': unauthorized },
+        },
+      },
+      '/accounts/{accountId}': {
+        get: {
+          tags: ['accounts'],
+          summary: 'One ShipStation account',
+          security: admin,
+          parameters: [accountIdParam],
+          responses: { '200': json(ref('Account'), 'The `accountStatus` query, with the workers\' reports summed'), '401': unauthorized, '404': error('No account with connected stores by this ID') },
+        },
+      },
       '/connect/ecwid': {
         get: {
           tags: ['oauth'],
@@ -172,9 +198,12 @@ function build(): Json {
         post: {
           tags: ['webhooks'],
           summary: 'ShipStation SHIP_NOTIFY',
+          description:
+            'The target of a ShipStation account\'s one subscription (`account`): the shipments are read once and routed by orderKey to their stores\' orders. `store` is the form of the older per-store subscriptions, which keeps working until they are replaced.',
           parameters: [
             { name: 'secret', in: 'query', required: true, schema: { type: 'string' }, description: 'SHIPSTATION_WEBHOOK_SECRET' },
-            { name: 'store', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID' },
+            { name: 'account', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' }, description: 'ShipStation account ID (this or `store`)' },
+            { name: 'store', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID (older per-store subscriptions)' },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
           responses: {
@@ -247,6 +276,46 @@ function build(): Json {
             cursor: { type: 'string', format: 'date-time' },
             syncsRun: { type: 'integer' },
             pendingOrderIds: { type: 'integer' },
+          },
+        },
+        Account: {
+          type: 'object',
+          description: 'A ShipStation account, named by a hash of its API key. No secrets.',
+          properties: {
+            accountId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+            account: { enum: ['default', 'own'], description: "the worker's default account, or a connection's own keys" },
+            stores: { type: 'array', items: { type: 'integer' }, description: 'Ecwid stores attached' },
+            connectedStores: { type: 'integer' },
+            callsInCurrentWindow: { type: 'integer', description: "calls the connector made in ShipStation's current rate-limit window" },
+            remaining: { type: 'integer', description: 'what ShipStation last said remains in the window (every app on the key)' },
+            resetAt: { type: 'string', format: 'date-time' },
+            ordersWaiting: { type: 'integer', description: 'orders waiting for a createorders call' },
+            oldestWaitingOrderMs: { type: 'integer', description: 'how long the oldest of them has waited' },
+            subscription: {
+              type: 'object',
+              properties: {
+                state: { enum: ['pending', 'subscribed', 'failed', 'not_configured'] },
+                at: { type: 'string', format: 'date-time' },
+                error: { type: 'string' },
+                replacedLegacy: { type: 'integer', description: 'older per-store subscriptions replaced by this one' },
+              },
+            },
+            lastReconciliation: {
+              type: 'object',
+              properties: {
+                at: { type: 'string', format: 'date-time' },
+                since: { type: 'string', format: 'date-time' },
+                shipments: { type: 'integer' },
+                routed: { type: 'integer' },
+                ignored: { type: 'integer', description: 'shipments of orders the connector did not create' },
+                error: { type: 'string' },
+              },
+            },
+            notifications: {
+              type: 'object',
+              properties: { routed: { type: 'integer' }, ignored: { type: 'integer', description: 'shipments of orders the connector did not create' } },
+            },
+            workers: { type: 'array', items: { type: 'object' }, description: "the workers' latest budget reports, with their age (ageMs)" },
           },
         },
         OrderNote: {

@@ -5,8 +5,10 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StatusMapping } from '../domain/status-mapping';
 import type { ConnectionState } from '../domain/connection-state';
+import type { CompactShipment } from '../domain/shipment-notice';
 
 export type { ConnectionState } from '../domain/connection-state';
+export type { CompactShipment } from '../domain/shipment-notice';
 
 export interface ShipStationCredentials {
   apiKey: string;
@@ -69,6 +71,8 @@ export interface ConnectionStatus {
   state: ConnectionState;
   settings: ConnectionSettings;
   shipstationAccount: 'own' | 'default';
+  /** The ShipStation account's ID (GET /accounts/:id) once the store has joined it. */
+  shipstationAccountId?: string;
   syncing: boolean;
   imported: number;
   skipped: number;
@@ -143,6 +147,12 @@ export interface ShipNotice {
   /** A SHIP_NOTIFY resource URL, or `reconcile` when found by GET /shipments. */
   source: string;
   shipmentIds: number[];
+  /**
+   * The shipments themselves, compact (routed by the account from a SHIP_NOTIFY resource or its reconciliation):
+   * the write-back computes the Ecwid update from them without asking ShipStation. Absent in notices of older
+   * runs and operator retries, which read the order's shipments from ShipStation.
+   */
+  shipments?: CompactShipment[];
 }
 
 export interface ShipmentWorkflowInput {
@@ -155,6 +165,8 @@ export interface ShipmentWorkflowInput {
   /** Carried over continue-as-new. */
   appliedShipmentIds?: number[];
   pending?: ShipNotice[];
+  /** The order's labels seen in notices (compact), what later labels need to compute the update. */
+  seenShipments?: CompactShipment[];
 }
 
 export interface ShipmentStatus {
@@ -180,3 +192,52 @@ export interface ShipmentStatus {
 export const shipNoticeSignal = defineSignal<[ShipNotice]>('shipNotice');
 export const retryShipmentSignal = defineSignal<[]>('retry');
 export const shipmentStatusQuery = defineQuery<ShipmentStatus>('shipmentStatus');
+
+// ---- ShipStation account (one per API key, shared by every store that uses it) ----
+
+/** A store joining its ShipStation account's workflow. `credentials` absent: the worker's default account. */
+export interface AttachStore {
+  storeId: number;
+  shipstationStoreId?: number;
+  credentials?: ShipStationCredentials;
+}
+
+export interface ShipStationAccountInput {
+  /** First 16 hex characters of sha256(API key): the account's name everywhere, never the key itself. */
+  accountId: string;
+  credentials?: ShipStationCredentials;
+  /** Carried over continue-as-new. */
+  carried?: unknown;
+}
+
+/** What a worker process's order batcher reports about an account (queue and budget live in worker memory). */
+export interface BudgetReport {
+  worker: string;
+  at: string;
+  queueDepth: number;
+  oldestWaitingMs: number;
+  callsInCurrentWindow: number;
+  remaining?: number;
+  resetAt?: string;
+}
+
+export interface AccountStatus {
+  accountId: string;
+  account: 'default' | 'own';
+  stores: number[];
+  subscription: { state: 'pending' | 'subscribed' | 'failed' | 'not_configured'; at?: string; error?: string; replacedLegacy?: number };
+  lastReconciliation?: { at: string; since: string; shipments: number; routed: number; ignored: number; error?: string };
+  notifications: { routed: number; ignored: number };
+  /** Sum over the workers' latest reports (each at most ~10 s old while busy). */
+  budget: { queueDepth: number; oldestWaitingMs: number; callsInCurrentWindow: number; reports: BudgetReport[] };
+}
+
+export const attachStoreSignal = defineSignal<[AttachStore]>('attachStore');
+export const detachStoreSignal = defineSignal<[{ storeId: number }]>('detachStore');
+export const reconcileNowSignal = defineSignal<[]>('reconcileNow');
+export const budgetReportSignal = defineSignal<[BudgetReport]>('budgetReport');
+/** Internal: what one SHIP_NOTIFY of the account was routed to (counts only). */
+export const shipNoticeRoutedSignal = defineSignal<[{ routed: number; ignored: number }]>('shipNoticeRouted');
+export const accountStatusQuery = defineQuery<AccountStatus>('accountStatus');
+/** Internal: activities read the account's credentials (undefined: the worker's default account). */
+export const accountCredentialsQuery = defineQuery<ShipStationCredentials | undefined>('accountCredentials');

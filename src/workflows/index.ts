@@ -2,3 +2,4 @@
 export { storeSync } from './store-sync';
 export { shipmentWriteBack, shipNotify } from './shipment';
 export { ecwidEvent } from './ecwid-event';
+export { shipstationAccount } from './shipstation-account';

@@ -12,11 +12,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { asShipment } from '../domain/shipment-notice';
+import { buildFulfillmentUpdate } from '../domain/shipment-update';
 import { SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
   retryShipmentSignal,
   shipNoticeSignal,
   shipmentStatusQuery,
+  type CompactShipment,
   type ShipNotice,
   type ShipmentState,
   type ShipmentStatus,
@@ -49,6 +52,7 @@ const PATCH = {
   recheckUnlisted: 'recheck-unseen-shipments',
   parkedExpires: 'parked-expires',
   drainAtIdleExit: 'drain-pending-at-idle-exit',
+  fromNoticeShipments: 'write-back-from-notice-shipments',
 } as const;
 
 /** "14 days", "6 hours", "30 seconds": the parked bound, in the expiry message. */
@@ -74,6 +78,8 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
   });
 
   const applied = new Set<number>(input.appliedShipmentIds ?? []);
+  /** The order's labels as notices carried them (compact): what the next label needs to compute the update. */
+  const seen = new Map<number, CompactShipment>((input.seenShipments ?? []).map((s) => [s.shipmentId, s]));
   const pending: ShipNotice[] = [...(input.pending ?? [])];
   /** Shipment IDs named by a notice that ShipStation did not list yet → how many re-checks did not find them. */
   const unlisted = new Map<number, number>();
@@ -167,14 +173,58 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     const notices = pending.splice(0);
     const forced = retryRequested;
     retryRequested = false;
-    // De-duplicate on shipmentId: a notice whose shipments were all written already changes nothing.
-    const fresh = notices.some((n) => n.source === 'operator' || n.shipmentIds.some((id) => !applied.has(id)));
+    const noticeShipments = notices.flatMap((n) => n.shipments ?? []);
+    // De-duplicate on shipmentId: a notice whose shipments were all written already changes nothing (unless it
+    // carries a label that was voided since).
+    const fresh =
+      notices.some((n) => n.source === 'operator' || n.shipmentIds.some((id) => !applied.has(id))) ||
+      noticeShipments.some((s) => !applied.has(s.shipmentId) || (seen.has(s.shipmentId) && seen.get(s.shipmentId)?.voided !== s.voided));
     if (!fresh && !forced && !recheck) continue;
+    // Notices that carry the shipments (routed by the account) need no ShipStation call, provided they tell
+    // everything: every label written before is known, and none of the known live ones could have been voided
+    // unseen (a later notice for another label of the order does not say). Otherwise: ask ShipStation.
+    const carriedIds = new Set(noticeShipments.map((s) => s.shipmentId));
+    const fromNotices =
+      !forced &&
+      !recheck &&
+      notices.length > 0 &&
+      notices.every((n) => n.shipments !== undefined) &&
+      [...applied].every((id) => seen.has(id) || carriedIds.has(id)) &&
+      [...seen.values()].every((s) => s.voided || carriedIds.has(s.shipmentId)) &&
+      patched(PATCH.fromNoticeShipments);
 
     setState('updating');
     for (;;) {
       status.attempts += 1;
       try {
+        if (fromNotices) {
+          for (const s of noticeShipments) seen.set(s.shipmentId, s);
+          const labels = [...seen.values()];
+          const update = buildFulfillmentUpdate(labels.map(asShipment));
+          const noUpdate = 'noUpdate' in update ? update.noUpdate : undefined;
+          if (!('noUpdate' in update)) {
+            const times = labels.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
+            // ShipStation cannot tell the notes to buyer here: the ones written earlier stay on the order.
+            await writeFulfillmentToEcwid({
+              storeId: input.storeId,
+              orderId: input.orderId,
+              update,
+              newestLabelAt: times.length > 0 ? Math.max(...times) : undefined,
+              keepNotesToBuyer: true,
+            });
+            status.lastTrackingNumber = update.trackingNumber ?? status.lastTrackingNumber;
+          }
+          for (const s of noticeShipments) {
+            applied.add(s.shipmentId);
+            unlisted.delete(s.shipmentId);
+            givenUp.delete(s.shipmentId);
+          }
+          status.lastError = undefined;
+          status.parkedReason = noUpdate;
+          status.lastUpdatedAt = new Date().toISOString();
+          setState(noUpdate ? 'waiting' : 'delivered');
+          break;
+        }
         const prepared = await prepareFulfillment({ storeId: input.storeId, orderId: input.orderId });
         // A re-check alone rewrites Ecwid only when ShipStation now lists a label that was not written yet.
         const somethingNew = prepared.appliedShipmentIds.some((id) => !applied.has(id));
@@ -182,6 +232,11 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
           await writeFulfillmentToEcwid({ storeId: input.storeId, orderId: input.orderId, update: prepared.update, newestLabelAt: prepared.newestLabelAt });
         }
         recordListed(prepared.appliedShipmentIds, notices);
+        // What ShipStation listed is the order's whole story: later notices can be computed from it.
+        if (prepared.shipments) {
+          seen.clear();
+          for (const s of prepared.shipments) seen.set(s.shipmentId, s);
+        }
         const res = { noUpdate: prepared.noUpdate };
         status.lastTrackingNumber = prepared.update?.trackingNumber ?? status.lastTrackingNumber;
         status.lastError = undefined;
@@ -216,16 +271,42 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
       await condition(allHandlersFinished);
       // IDs still being looked for are handed over as a notice: the next run looks for them again.
       const carried: ShipNotice[] = unlisted.size > 0 ? [...pending, { source: 'recheck', shipmentIds: [...unlisted.keys()] }] : pending;
-      await continueAsNew<typeof shipmentWriteBack>({ ...input, appliedShipmentIds: [...applied], pending: carried });
+      await continueAsNew<typeof shipmentWriteBack>({
+        ...input,
+        appliedShipmentIds: [...applied],
+        pending: carried,
+        ...(seen.size > 0 ? { seenShipments: [...seen.values()] } : {}),
+      });
     }
   }
 }
 
+/** A SHIP_NOTIFY of the connector's older per-store subscriptions (`?store=N`), or of an account's (`?account=`). */
+export type ShipNotifyInput = { storeId: number; resourceUrl: string } | { accountId: string; resourceUrl: string };
+
 /**
  * One workflow per SHIP_NOTIFY delivery, keyed by its resource URL, so a repeated delivery is a no-op.
- * It reads the resource and hands each order's shipments to that order's shipmentWriteBack workflow.
+ * An account's notice is read once (one call per page, shipments with their items) and routed by orderKey to the
+ * write-backs of its stores' orders, with the shipments themselves: the write-backs need no further ShipStation
+ * call. Only counts come back here, so this history stays small however large the batch. A per-store notice
+ * (subscriptions made before accounts) reads the resource and hands each order the shipment IDs, as it always did.
  */
-export async function shipNotify(input: { storeId: number; resourceUrl: string }): Promise<{ orders: number }> {
+export async function shipNotify(input: ShipNotifyInput): Promise<{ orders: number; routed?: number; ignored?: number }> {
+  if ('accountId' in input) {
+    const { routeShipNotice } = proxyActivities<Activities>({
+      // The read may wait behind imports for the account's budget (it heartbeats meanwhile); a batch of hundreds
+      // of orders is then handed over in seconds.
+      startToCloseTimeout: '10 minutes',
+      heartbeatTimeout: '60 seconds',
+      retry: {
+        initialInterval: '1 second',
+        maximumInterval: '5 minutes',
+        nonRetryableErrorTypes: ['ShipStationAuthFailed', 'ShipStationAccountNotConnected', 'ShipStationAccountMismatch', 'ShipStationNotConfigured'],
+      },
+    });
+    const r = await routeShipNotice({ accountId: input.accountId, resourceUrl: input.resourceUrl });
+    return { orders: r.orders, routed: r.routed, ignored: r.ignored };
+  }
   const { fetchShipNotice, deliverShipNotices } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '60 seconds',

@@ -59,8 +59,13 @@ export interface CarriedState {
   /** The facts behind `state` (see domain/connection-state). */
   paused?: boolean;
   needsReconnect?: boolean;
-  /** SHIP_NOTIFY is subscribed for the current ShipStation account. */
+  /** Runs before v2 only: SHIP_NOTIFY was subscribed for this store. */
   webhookRegistered?: boolean;
+  /** The ShipStation account this store has joined (see workflows/shipstation-account.ts), and whether it has. */
+  accountId?: string;
+  accountJoined?: boolean;
+  /** The account to leave before joining a new one (the store moved to another ShipStation account). */
+  leaveAccountId?: string;
   /** Settings changed since the last sync: skipped orders are re-evaluated. */
   settingsChanged?: boolean;
   /** An operator asked for this sync: reconcile shipments too, and skip the failure backoff. */
@@ -205,6 +210,7 @@ export function connectionStatusOf(
     state: s.state,
     settings,
     shipstationAccount: credentials.shipstation ? 'own' : 'default',
+    ...(s.accountId && s.accountJoined ? { shipstationAccountId: s.accountId } : {}),
     syncing,
     ...s.counts,
     // Orders failing now (a failure that later succeeded no longer counts); `failedAttempts` keeps the total.

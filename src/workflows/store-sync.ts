@@ -36,7 +36,6 @@ import {
   MAX_ORDER_ATTEMPTS,
   MAX_SYNCS_PER_RUN,
   PERMANENT_CONNECTION_ERRORS,
-  RECONCILE_EVERY_SECONDS,
   addUnique,
   connectionStatusOf,
   describeLastSync,
@@ -56,22 +55,17 @@ export type { CarriedState, StoreSyncInput } from './store-sync-state';
 type Activities = ReturnType<typeof createActivities>;
 
 const { importOrders } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  // The activity heartbeats on a ticker for as long as it runs (pacing waits, slow calls included).
+  // A page may wait its turn behind many stores' pages on one ShipStation account (4,000 orders a minute at most);
+  // the heartbeat, sent on a ticker for as long as it runs, is what proves it alive meanwhile.
+  startToCloseTimeout: '2 hours',
   heartbeatTimeout: '60 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
 });
 
-const { ensureShipNotifyWebhook, removeShipNotifyWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '60 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 10 },
-});
-
-const { reconcileShipments } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '60 seconds',
-  retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', maximumAttempts: 3 },
+// Joining is a signal to the account's workflow (no ShipStation call): quick, and never in the way of imports.
+const { joinShipStationAccount, leaveShipStationAccount, reconcileAccountNow } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
 /**
@@ -106,8 +100,9 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
     needsReconnect: s.needsReconnect ?? s.state === 'needs_reconnect',
     disconnected: s.state === 'disconnected',
   };
-  // Unknown after an earlier release's hand-over: subscribing again is idempotent (it lists first).
-  s.webhookRegistered ??= false;
+  // Not joined yet after an earlier release's hand-over: joining is idempotent. (Such a run's per-store SHIP_NOTIFY
+  // subscription is replaced by its account's one.)
+  s.accountJoined ??= false;
   let syncing = false;
   let wake = false;
   let syncsThisRun = 0;
@@ -135,7 +130,11 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   setHandler(updateConnectionSignal, (update: ConnectionUpdate = {}) => {
     if (update.credentials || update.useDefaultShipStation) {
       const merged = mergeCredentials(credentials, update);
-      if (merged.accountChanged) s.webhookRegistered = false;
+      if (merged.accountChanged) {
+        // Leave the old account's workflow (its SHIP_NOTIFY and reconciliation) and join the new one.
+        if (s.accountId && s.accountJoined) s.leaveAccountId = s.accountId;
+        s.accountJoined = false;
+      }
       credentials = merged.credentials;
       s.lastError = undefined;
       s.fullSyncRequested = true;
@@ -146,7 +145,6 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
     if (update.settings) {
       const before = settings;
       settings = { ...settings, ...update.settings };
-      if (settings.shipstationStoreId !== before.shipstationStoreId) s.webhookRegistered = false;
       if (
         JSON.stringify(settings.statusMapping) !== JSON.stringify(before.statusMapping) ||
         settings.importPickupOrders !== before.importPickupOrders ||
@@ -196,7 +194,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
       else await condition(woken, Math.max(1, until - Date.now()));
       continue;
     }
-    if (!s.webhookRegistered) s.webhookRegistered = await subscribeShipNotify(input.storeId, credentials, settings);
+    await keepAccountMembership(input.storeId, s, credentials, settings);
     if (due()) s.fullSyncRequested = true;
     const ranFull = s.fullSyncRequested;
     syncing = true;
@@ -209,9 +207,12 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   }
 
   if (s.state === 'disconnected') {
-    await removeShipNotifyWebhook({ storeId: input.storeId, credentials }).catch((err: unknown) =>
-      log.warn('could not remove the SHIP_NOTIFY subscription', { error: String(err) }),
-    );
+    for (const accountId of new Set([s.leaveAccountId, s.accountJoined ? s.accountId : undefined])) {
+      if (!accountId) continue;
+      await leaveShipStationAccount({ storeId: input.storeId, accountId }).catch((err: unknown) =>
+        log.warn('could not leave the ShipStation account', { error: String(err) }),
+      );
+    }
     await condition(allHandlersFinished);
     log.info('store disconnected', { storeId: input.storeId });
     return;
@@ -221,14 +222,22 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   await continueAsNew<typeof storeSync>({ storeId: input.storeId, credentials, settings, carried: s });
 }
 
-/** Subscribes SHIP_NOTIFY; a failure is logged and retried on the next sync, it never blocks imports. */
-async function subscribeShipNotify(storeId: number, credentials: ConnectionCredentials, settings: ConnectionSettings): Promise<boolean> {
+/**
+ * The store belongs to its ShipStation account's workflow, which owns the account's SHIP_NOTIFY subscription and
+ * shipment reconciliation. A failure is logged and tried again on the next sync; it never holds up imports.
+ */
+async function keepAccountMembership(storeId: number, s: CarriedState, credentials: ConnectionCredentials, settings: ConnectionSettings): Promise<void> {
   try {
-    await ensureShipNotifyWebhook({ storeId, credentials, settings });
-    return true;
+    if (s.leaveAccountId) {
+      await leaveShipStationAccount({ storeId, accountId: s.leaveAccountId });
+      s.leaveAccountId = undefined;
+    }
+    if (!s.accountJoined) {
+      s.accountId = (await joinShipStationAccount({ storeId, credentials, settings })).accountId;
+      s.accountJoined = true;
+    }
   } catch (err) {
-    log.warn('SHIP_NOTIFY subscription failed; reconciliation still finds labels', { error: String(err) });
-    return false;
+    log.warn('could not join the ShipStation account; will try again on the next sync', { error: String(err) });
   }
 }
 
@@ -363,13 +372,13 @@ async function runSync(
     s.cursor = syncedUntil;
     // Forget sends older than the overlap window: they won't be re-read by the next incremental sync.
     for (const [id, ts] of Object.entries(s.recentlySent)) if (ts < syncedUntil - CURSOR_OVERLAP_SECONDS) delete s.recentlySent[id];
-    const reconcileDue = why.operatorTriggered || (s.shipmentsCheckedUntil ?? 0) + RECONCILE_EVERY_SECONDS <= syncedUntil;
-    if (s.counts.imported > 0 && reconcileDue) {
-      s.shipmentsCheckedUntil = await reconcileShipments({ storeId, credentials, settings, since: s.shipmentsCheckedUntil }).catch((err: unknown) => {
-        log.warn('shipment reconciliation failed; will retry next sync', { error: String(err) });
-        return s.shipmentsCheckedUntil;
-      });
-    }
+  }
+  if (why.operatorTriggered && s.accountId && s.accountJoined) {
+    // An operator's "sync now" also looks for labels whose SHIP_NOTIFY was lost: its account reconciles (one call,
+    // whatever the number of stores on the account).
+    await reconcileAccountNow({ accountId: s.accountId }).catch((err: unknown) =>
+      log.warn('could not ask the account to reconcile shipments', { error: String(err) }),
+    );
   }
 
   if (errors.length > 0) {

@@ -22,24 +22,22 @@ const OWN_ACCOUNT = { apiKey: 'own-key', apiSecret: 'own-secret' };
 
 /** Mocked activities that record every call; `importOrders` answers through `onImport`. */
 function fakeActivities(onImport: (input: ImportOrdersInput) => Promise<ImportOrdersResult> | ImportOrdersResult = emptyPage) {
-  const calls = { imports: [] as ImportOrdersInput[], subscribes: 0, reconciles: 0, removes: 0, cancels: 0 };
+  const calls = { imports: [] as ImportOrdersInput[], joins: [] as string[], leaves: [] as string[], cancels: 0 };
   const activities: Partial<Activities> = {
     importOrders: async (input) => {
       calls.imports.push(input);
       return onImport(input);
     },
-    ensureShipNotifyWebhook: async () => {
-      calls.subscribes += 1;
-      return 'subscribed';
+    // The account is named after its key here; the real activity hashes it.
+    joinShipStationAccount: async ({ credentials }) => {
+      const accountId = credentials.shipstation?.apiKey ?? 'default';
+      calls.joins.push(accountId);
+      return { accountId };
     },
-    reconcileShipments: async () => {
-      calls.reconciles += 1;
-      return Math.floor(Date.now() / 1000);
+    leaveShipStationAccount: async ({ accountId }) => {
+      calls.leaves.push(accountId);
     },
-    removeShipNotifyWebhook: async () => {
-      calls.removes += 1;
-      return 1;
-    },
+    reconcileAccountNow: async () => true,
     cancelDeletedOrders: async () => {
       calls.cancels += 1;
       return [];
@@ -117,18 +115,27 @@ describe('storeSync workflow (time-skipping server, mocked activities)', () => {
     await withWorkflowWorker(env, activities, async (tq) => {
       const h = await startStore(tq);
       await env.sleep('1 second');
-      expect(calls.subscribes).toBe(1);
+      expect(calls.joins).toEqual([OWN_ACCOUNT.apiKey]);
       await h.signal(updateConnectionSignal, { credentials: { ecwidAccessToken: 'token-2' } });
       await env.sleep('1 second');
       expect(await h.query(credentialsQuery)).toEqual({ ecwidAccessToken: 'token-2', shipstation: OWN_ACCOUNT });
       expect((await h.query(statusQuery)).shipstationAccount).toBe('own');
-      // Same account: no new subscription.
-      expect(calls.subscribes).toBe(1);
+      // Same account: it stays where it is.
+      expect(calls.joins).toEqual([OWN_ACCOUNT.apiKey]);
+      expect(calls.leaves).toEqual([]);
       await h.signal(updateConnectionSignal, { credentials: { ecwidAccessToken: 'token-3' }, useDefaultShipStation: true });
       await env.sleep('1 second');
       expect(await h.query(credentialsQuery)).toEqual({ ecwidAccessToken: 'token-3' });
-      expect((await h.query(statusQuery)).shipstationAccount).toBe('default');
-      expect(calls.subscribes).toBe(2);
+      const status = await h.query(statusQuery);
+      expect(status.shipstationAccount).toBe('default');
+      expect(status.shipstationAccountId).toBe('default');
+      // It left its own account's workflow and joined the default account's.
+      expect(calls.leaves).toEqual([OWN_ACCOUNT.apiKey]);
+      expect(calls.joins).toEqual([OWN_ACCOUNT.apiKey, 'default']);
+      // Disconnecting leaves the account it is in.
+      await h.signal(disconnectSignal);
+      await h.result();
+      expect(calls.leaves).toEqual([OWN_ACCOUNT.apiKey, 'default']);
     });
   });
 
@@ -252,13 +259,13 @@ describe('storeSync workflow (time-skipping server, mocked activities)', () => {
     });
   });
 
-  test('continue-as-new carries the flags: a subscription that failed is tried again by the next run', async () => {
-    let subscribeFails = true;
+  test('continue-as-new carries the flags: joining an account that failed is tried again by the next run', async () => {
+    let joinFails = true;
     const { calls, activities } = fakeActivities();
-    activities.ensureShipNotifyWebhook = async () => {
-      calls.subscribes += 1;
-      if (subscribeFails) throw ApplicationFailure.nonRetryable('ShipStation answered 500', 'Temporary');
-      return 'subscribed';
+    activities.joinShipStationAccount = async () => {
+      calls.joins.push('try');
+      if (joinFails) throw ApplicationFailure.nonRetryable('Temporal unavailable', 'Temporary');
+      return { accountId: 'acct' };
     };
     await withWorkflowWorker(env, activities, async (tq) => {
       // 200 syncs at a 30-second poll make the run hand over to a new one.
@@ -271,12 +278,11 @@ describe('storeSync workflow (time-skipping server, mocked activities)', () => {
       const started = history.events?.[0].workflowExecutionStartedEventAttributes;
       const payload = started?.input?.payloads?.[0];
       const carried = (JSON.parse(Buffer.from(payload!.data!).toString()) as StoreSyncInput).carried as CarriedState;
-      expect(carried.webhookRegistered).toBe(false);
-      // The new run subscribes again (the subscription that failed is not assumed done).
-      const before = calls.subscribes;
-      subscribeFails = false;
+      expect(carried.accountJoined).toBe(false);
+      // The new run joins (what failed is not assumed done).
+      joinFails = false;
       await env.sleep('1 minute');
-      expect(calls.subscribes).toBeGreaterThan(before);
+      expect((await current.query(statusQuery)).shipstationAccountId).toBe('acct');
     });
   }, 120_000);
 

@@ -23,7 +23,11 @@ export function isShipStationResourceUrl(raw: string, configuredApiUrl: string):
   return url.protocol === 'https:' && (url.port === '' || url.port === '443') && /^ssapi\d*\.shipstation\.com$/i.test(url.hostname);
 }
 
-/** POST /webhooks/shipstation?secret=…&store=…: SHIP_NOTIFY, handed durably to a workflow keyed by its URL. */
+/**
+ * POST /webhooks/shipstation?secret=…&account=…: SHIP_NOTIFY of a ShipStation account's one subscription, handed
+ * durably to a workflow keyed by the account and the resource URL. `?store=…` is the form of the per-store
+ * subscriptions made before accounts; it keeps working until the account's workflow replaces them.
+ */
 export function shipstationWebhookRoutes(opts: {
   secret?: string;
   shipstationApiUrl: string;
@@ -42,9 +46,12 @@ export function shipstationWebhookRoutes(opts: {
       res.status(401).json({ error: 'bad_secret' });
       return;
     }
-    const storeId = typeof req.query.store === 'string' && /^\d{1,12}$/.test(req.query.store) ? Number(req.query.store) : undefined;
+    // The account's name is the first 16 hex characters of sha256(API key): never the key itself.
+    const accountId = typeof req.query.account === 'string' && /^[0-9a-f]{16}$/.test(req.query.account) ? req.query.account : undefined;
+    const storeId =
+      accountId === undefined && typeof req.query.store === 'string' && /^\d{1,12}$/.test(req.query.store) ? Number(req.query.store) : undefined;
     const parsed = shipNotifySchema.safeParse(req.body);
-    if (!parsed.success || storeId === undefined) {
+    if (!parsed.success || (storeId === undefined && accountId === undefined)) {
       res.status(400).json({ error: 'invalid_webhook' });
       return;
     }
@@ -54,22 +61,32 @@ export function shipstationWebhookRoutes(opts: {
       return;
     }
     if (!isShipStationResourceUrl(resourceUrl, opts.shipstationApiUrl)) {
-      opts.logger.warn({ storeId }, 'SHIP_NOTIFY with a resource_url outside ShipStation refused');
+      opts.logger.warn({ storeId, accountId }, 'SHIP_NOTIFY with a resource_url outside ShipStation refused');
       res.status(400).json({ error: 'resource_url_not_allowed' });
       return;
     }
     const urlHash = createHash('sha256').update(resourceUrl).digest('hex').slice(0, 24);
     try {
-      await opts.client.workflow.start('shipNotify', {
-        workflowId: `ship-notify:${storeId}:${urlHash}`,
-        taskQueue: opts.taskQueue,
-        args: [{ storeId, resourceUrl }],
-        // The same delivery again, now or later, starts nothing new.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(storeId) }],
-        staticSummary: `SHIP_NOTIFY for Ecwid store ${storeId}`,
-      });
+      const dedupe = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const;
+      // The same delivery again, now or later, starts nothing new.
+      if (accountId !== undefined) {
+        await opts.client.workflow.start('shipNotify', {
+          workflowId: `ship-notify:${accountId}:${urlHash}`,
+          taskQueue: opts.taskQueue,
+          args: [{ accountId, resourceUrl }],
+          ...dedupe,
+          staticSummary: `SHIP_NOTIFY for ShipStation account ${accountId}`,
+        });
+      } else {
+        await opts.client.workflow.start('shipNotify', {
+          workflowId: `ship-notify:${storeId}:${urlHash}`,
+          taskQueue: opts.taskQueue,
+          args: [{ storeId, resourceUrl }],
+          ...dedupe,
+          typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(storeId) }],
+          staticSummary: `SHIP_NOTIFY for Ecwid store ${storeId}`,
+        });
+      }
       res.status(200).json({ ok: true });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

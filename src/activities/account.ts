@@ -1,0 +1,211 @@
+/**
+ * Activities of the ShipStation account (workflows/shipstation-account.ts): stores join and leave it, and it owns
+ * the account's SHIP_NOTIFY subscription and shipment reconciliation. The account is named by a hash of its API
+ * key (`shipstationAccountId`), computed here, outside workflow code.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { ShipStationClient } from '../clients/shipstation-client';
+import { toShipStationDateTime } from '../domain/dates';
+import { shipstationAccountWorkflowId } from '../domain/ids';
+import { routeShipments, type Routing } from '../domain/shipment-notice';
+import type { ShipStationShipment } from '../domain/shipstation';
+import {
+  accountCredentialsQuery,
+  accountStatusQuery,
+  attachStoreSignal,
+  detachStoreSignal,
+  reconcileNowSignal,
+  shipNoticeRoutedSignal,
+  type AttachStore,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+  type ShipStationAccountInput,
+  type ShipStationCredentials,
+} from '../workflows/definitions';
+import { shipstationAccountId, shipstationFor, type ActivityDeps } from './deps';
+import { classified } from './failures';
+import { deliverRoutedOrders, openWorkflowsOnly, temporal } from './shipments';
+import { ensureAccountSubscription, removeAccountSubscription, type AccountSubscription } from './webhook-subscription';
+
+/** The ShipStation credentials a connection uses: its own, or the worker's default account. */
+function effectiveCredentials(deps: ActivityDeps, own: ShipStationCredentials | undefined): ShipStationCredentials {
+  const creds = own ?? deps.defaultShipStation;
+  if (!creds) {
+    throw ApplicationFailure.nonRetryable(
+      'No ShipStation credentials: set SHIPSTATION_API_KEY and SHIPSTATION_API_SECRET, or give the connection its own',
+      'ShipStationNotConfigured',
+    );
+  }
+  return creds;
+}
+
+function accountNotConnected(accountId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`ShipStation account ${accountId} has no connected store`, 'ShipStationAccountNotConnected');
+}
+
+/** Reads a query of the account's workflow; a closed or missing workflow refuses (it has no store any more). */
+async function queryAccount<T>(deps: ActivityDeps, accountId: string, read: (h: ReturnType<ReturnType<typeof openWorkflowsOnly>['getHandle']>) => Promise<T>): Promise<T> {
+  try {
+    return await read(openWorkflowsOnly(temporal(deps)).getHandle(shipstationAccountWorkflowId(accountId)));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) throw accountNotConnected(accountId);
+    throw err;
+  }
+}
+
+/** The account's own credentials, held by its workflow (undefined: the worker's default account). */
+export function credentialsOfAccount(deps: ActivityDeps, accountId: string): Promise<ShipStationCredentials | undefined> {
+  return queryAccount(deps, accountId, (h) => h.query(accountCredentialsQuery));
+}
+
+/** The Ecwid stores attached to the account now. */
+export async function storesOfAccount(deps: ActivityDeps, accountId: string): Promise<number[]> {
+  return (await queryAccount(deps, accountId, (h) => h.query(accountStatusQuery))).stores;
+}
+
+/**
+ * A client for the account. Refuses when the credentials at hand are another account's: the worker's default
+ * key changed since the account's workflow was started (its stores join the new account on their next run).
+ */
+export async function accountClient(deps: ActivityDeps, accountId: string): Promise<ShipStationClient> {
+  const creds = effectiveCredentials(deps, await credentialsOfAccount(deps, accountId));
+  if (shipstationAccountId(creds.apiKey) !== accountId) {
+    throw ApplicationFailure.nonRetryable(
+      `The ShipStation credentials at hand belong to another account than ${accountId} (SHIPSTATION_API_KEY changed?)`,
+      'ShipStationAccountMismatch',
+    );
+  }
+  return shipstationFor(deps, { ecwidAccessToken: '', shipstation: creds });
+}
+
+/**
+ * A store joins the workflow of its ShipStation account (signal-with-start: no ShipStation call, so a store's
+ * import never waits for it). Joining again, on every run of the store, changes nothing.
+ */
+export async function joinShipStationAccount(
+  deps: ActivityDeps,
+  input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings },
+): Promise<{ accountId: string }> {
+  const own = input.credentials.shipstation;
+  const accountId = shipstationAccountId(effectiveCredentials(deps, own).apiKey);
+  const attach: AttachStore = {
+    storeId: input.storeId,
+    ...(input.settings.shipstationStoreId !== undefined ? { shipstationStoreId: input.settings.shipstationStoreId } : {}),
+    ...(own ? { credentials: own } : {}),
+  };
+  const args: ShipStationAccountInput = { accountId, ...(own ? { credentials: own } : {}) };
+  await temporal(deps).workflow.signalWithStart('shipstationAccount', {
+    workflowId: shipstationAccountWorkflowId(accountId),
+    taskQueue: deps.taskQueue ?? 'ecwid-shipstation',
+    args: [args],
+    signal: attachStoreSignal,
+    signalArgs: [attach],
+    staticSummary: `ShipStation account ${accountId}: SHIP_NOTIFY and reconciliation for its stores`,
+  });
+  return { accountId };
+}
+
+/** A store leaves its account (disconnected, or moved to another account). An account already gone is fine. */
+export async function leaveShipStationAccount(deps: ActivityDeps, input: { storeId: number; accountId: string }): Promise<void> {
+  try {
+    await temporal(deps).workflow.getHandle(shipstationAccountWorkflowId(input.accountId)).signal(detachStoreSignal, { storeId: input.storeId });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    throw err;
+  }
+}
+
+/**
+ * Asks the account for a reconciliation now (an operator's "sync now" of one of its stores): a signal, no
+ * ShipStation call here; the account reads its shipments once for all its stores.
+ */
+export async function reconcileAccountNow(deps: ActivityDeps, input: { accountId: string }): Promise<boolean> {
+  try {
+    await temporal(deps).workflow.getHandle(shipstationAccountWorkflowId(input.accountId)).signal(reconcileNowSignal);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+export async function ensureAccountShipNotify(deps: ActivityDeps, input: { accountId: string }): Promise<AccountSubscription> {
+  return ensureAccountSubscription(deps, await accountClient(deps, input.accountId), input.accountId);
+}
+
+export async function removeAccountShipNotify(deps: ActivityDeps, input: { accountId: string }): Promise<number> {
+  return removeAccountSubscription(deps, await accountClient(deps, input.accountId), input.accountId);
+}
+
+/** ShipStation's largest page: a quiet account's reconciliation is one call. */
+const PAGE_SIZE = 500;
+
+/** Reports what a routing did to the account's counters; a lost count never fails the routing. */
+async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): Promise<void> {
+  await temporal(deps)
+    .workflow.getHandle(shipstationAccountWorkflowId(accountId))
+    .signal(shipNoticeRoutedSignal, { routed: r.routed, ignored: r.ignored })
+    .catch((err: unknown) => deps.logger.warn({ accountId, err: String(err) }, 'could not count a routed SHIP_NOTIFY'));
+}
+
+/**
+ * An account's SHIP_NOTIFY: reads the resource (one call per page, with the shipments' items) and hands each order
+ * of an attached store its shipments. Shipments of orders the connector did not create are ignored, and counted.
+ */
+export async function routeShipNotice(
+  deps: ActivityDeps,
+  input: { accountId: string; resourceUrl: string },
+): Promise<{ shipments: number; orders: number; routed: number; ignored: number }> {
+  const ss = await accountClient(deps, input.accountId);
+  const stores = new Set(await storesOfAccount(deps, input.accountId));
+  const shipments: ShipStationShipment[] = [];
+  for (let page = 1; ; page++) {
+    const url = new URL(input.resourceUrl);
+    // ShipStation's resource URL says includeShipmentItems=False: the items are asked for, and the largest pages.
+    url.searchParams.set('includeShipmentItems', 'true');
+    url.searchParams.set('pageSize', String(PAGE_SIZE));
+    if (page > 1) url.searchParams.set('page', String(page));
+    const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(url.toString()));
+    shipments.push(...(res.shipments ?? []));
+    if (!res.pages || page >= res.pages) break;
+  }
+  const routing = routeShipments(shipments, stores);
+  await deliverRoutedOrders(deps, routing.orders, input.resourceUrl);
+  await countRouted(deps, input.accountId, routing);
+  return { shipments: shipments.length, orders: routing.orders.length, routed: routing.routed, ignored: routing.ignored };
+}
+
+export interface AccountReconciliation {
+  /** Unix seconds when the pass started: the next pass reads from there (minus an overlap). */
+  until: number;
+  shipments: number;
+  orders: number;
+  routed: number;
+  ignored: number;
+}
+
+/**
+ * The account's reconciliation: labels created since `since` (unix seconds), one paged `GET /shipments` for the
+ * whole account, routed by orderKey to the attached stores' write-backs like a SHIP_NOTIFY (lost webhooks, and
+ * the gap while per-store subscriptions are replaced). Its cost does not grow with the number of stores.
+ */
+export async function reconcileAccountShipments(deps: ActivityDeps, input: { accountId: string; since: number }): Promise<AccountReconciliation> {
+  const until = Math.floor(Date.now() / 1000);
+  const ss = await accountClient(deps, input.accountId);
+  const stores = new Set(await storesOfAccount(deps, input.accountId));
+  const total: AccountReconciliation = { until, shipments: 0, orders: 0, routed: 0, ignored: 0 };
+  const createDateStart = toShipStationDateTime(input.since).slice(0, 19).replace('T', ' ');
+  for (let page = 1; ; page++) {
+    const res = await classified(() => ss.listShipments({ createDateStart, includeShipmentItems: 'true', page, pageSize: PAGE_SIZE }));
+    // Each page is handed over as it comes: a retry after a failure further on only repeats harmless signals.
+    const routing = routeShipments(res.shipments ?? [], stores);
+    await deliverRoutedOrders(deps, routing.orders, 'reconcile');
+    total.shipments += (res.shipments ?? []).length;
+    total.orders += routing.orders.length;
+    total.routed += routing.routed;
+    total.ignored += routing.ignored;
+    if (!res.pages || page >= res.pages) break;
+  }
+  return total;
+}

@@ -1,0 +1,226 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  accountCredentialsQuery,
+  accountStatusQuery,
+  attachStoreSignal,
+  budgetReportSignal,
+  detachStoreSignal,
+  reconcileNowSignal,
+  shipNoticeRoutedSignal,
+  type AccountStatus,
+  type AttachStore,
+  type BudgetReport,
+  type ShipStationAccountInput,
+  type ShipStationCredentials,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Failures that retrying the same call cannot fix (wrong or missing keys, no account workflow to read from). */
+const PERMANENT = ['ShipStationAuthFailed', 'ShipStationNotConfigured', 'ShipStationAccountMismatch', 'ShipStationAccountNotConnected'];
+
+const { ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = proxyActivities<Activities>({
+  // Calls wait for the account's budget behind imports (the activities heartbeat on a ticker meanwhile).
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '60 seconds',
+  // A few attempts, then the workflow's own, longer backoff: a failing subscription never blocks reconciliation.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
+});
+
+/** One `GET /shipments` pass per interval for the whole account, whatever the number of stores (≤ 12 calls an hour idle). */
+export const RECONCILE_EVERY_MS = 15 * 60_000;
+/** Each pass reads from where the last one ended, minus this overlap (ShipStation's list lags behind its labels). */
+export const RECONCILE_OVERLAP_SECONDS = 600;
+/** A new account looks back a day: labels bought while the stores' old per-store subscriptions were replaced. */
+export const FIRST_LOOKBACK_SECONDS = 86_400;
+/** The subscription is checked again daily (someone may delete it in ShipStation's settings), and on every new run. */
+const RESUBSCRIBE_EVERY_MS = 24 * 3_600_000;
+/** A failed subscription is tried again after 1 minute, doubling, at most hourly. */
+const SUBSCRIBE_RETRY_FIRST_MS = 60_000;
+const SUBSCRIBE_RETRY_MAX_MS = 3_600_000;
+/** Budget reports of a worker that stopped reporting (it died, or went idle without saying so) are dropped. */
+const REPORT_KEPT_MS = 5 * 60_000;
+/** Bound of one turn's legacy clean-up (each ensure call deletes a chunk of old per-store subscriptions). */
+const ENSURE_CALLS_PER_TURN = 50;
+
+interface StoreEntry {
+  shipstationStoreId?: number;
+}
+
+/** What one run hands to the next (continue-as-new). Small: store IDs, a few timestamps and counts. */
+export interface AccountCarried {
+  stores: [number, StoreEntry][];
+  subscription: AccountStatus['subscription'];
+  subscribeFailures: number;
+  /** Epoch ms; undefined: at the run's first turn. */
+  nextSubscribeAt?: number;
+  /** Unix seconds up to which shipments were reconciled. */
+  reconciledUntil?: number;
+  lastReconciliation?: AccountStatus['lastReconciliation'];
+  nextReconcileAt?: number;
+  reconcileRequested?: boolean;
+  notifications: { routed: number; ignored: number };
+  reports: BudgetReport[];
+}
+
+function freshCarried(): AccountCarried {
+  return { stores: [], subscription: { state: 'pending' }, subscribeFailures: 0, notifications: { routed: 0, ignored: 0 }, reports: [] };
+}
+
+function failureMessage(err: unknown): string {
+  const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+  return failure?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * One workflow per ShipStation account (`shipstation-account:<accountId>`, the account named by a hash of its API
+ * key), shared by every store that uses that account. Stores join with `attachStore` (signal-with-start from the
+ * `joinShipStationAccount` activity, no ShipStation call) and leave with `detachStore`. It owns what is per
+ * account in ShipStation, so that its cost does not grow with the number of stores:
+ * - ONE SHIP_NOTIFY subscription (`…/webhooks/shipstation?secret=…&account=<accountId>`), ensured once per run and
+ *   daily; it replaces the connector's older per-store subscriptions (subscribe first, then delete);
+ * - ONE shipment reconciliation every 15 minutes (and on `reconcileNow`), routed to the stores' orders by orderKey.
+ * Operators read `accountStatus`; workers report the account's queue and budget with `budgetReport`. When its
+ * last store leaves it removes the subscription and completes.
+ */
+export async function shipstationAccount(input: ShipStationAccountInput): Promise<{ storesLeft: number }> {
+  const c: AccountCarried = { ...freshCarried(), ...((input.carried as AccountCarried | undefined) ?? {}) };
+  let credentials: ShipStationCredentials | undefined = input.credentials;
+  const stores = new Map<number, StoreEntry>(c.stores);
+  const reports = new Map<string, BudgetReport>(c.reports.map((r) => [r.worker, r]));
+  let wake = false;
+
+  setHandler(attachStoreSignal, (a?: AttachStore) => {
+    if (!a || !Number.isSafeInteger(a.storeId)) return;
+    stores.set(a.storeId, a.shipstationStoreId !== undefined ? { shipstationStoreId: a.shipstationStoreId } : {});
+    // Same API key (the account's name is its hash); a store may bring a rotated secret.
+    if (a.credentials) credentials = a.credentials;
+  });
+  setHandler(detachStoreSignal, (d?: { storeId: number }) => {
+    if (!d || !stores.delete(d.storeId)) return;
+    if (stores.size === 0) wake = true;
+  });
+  setHandler(reconcileNowSignal, () => {
+    c.reconcileRequested = true;
+    wake = true;
+  });
+  setHandler(budgetReportSignal, (r?: BudgetReport) => {
+    if (!r || typeof r.worker !== 'string') return;
+    // An idle worker's report says "nothing here": it is dropped rather than kept at zero.
+    if (r.queueDepth > 0 || r.callsInCurrentWindow > 0) reports.set(r.worker, r);
+    else reports.delete(r.worker);
+  });
+  setHandler(shipNoticeRoutedSignal, (n?: { routed: number; ignored: number }) => {
+    c.notifications.routed += Math.max(0, n?.routed ?? 0);
+    c.notifications.ignored += Math.max(0, n?.ignored ?? 0);
+  });
+  setHandler(accountCredentialsQuery, () => credentials);
+  setHandler(accountStatusQuery, (): AccountStatus => {
+    const list = [...reports.values()];
+    return {
+      accountId: input.accountId,
+      account: credentials ? 'own' : 'default',
+      stores: [...stores.keys()].sort((a, b) => a - b),
+      subscription: c.subscription,
+      ...(c.lastReconciliation ? { lastReconciliation: c.lastReconciliation } : {}),
+      notifications: { ...c.notifications },
+      budget: {
+        queueDepth: list.reduce((n, r) => n + r.queueDepth, 0),
+        oldestWaitingMs: list.reduce((n, r) => Math.max(n, r.oldestWaitingMs), 0),
+        callsInCurrentWindow: list.reduce((n, r) => n + r.callsInCurrentWindow, 0),
+        reports: list,
+      },
+    };
+  });
+
+  const subscribe = async (): Promise<void> => {
+    try {
+      let replaced = 0;
+      let result: Awaited<ReturnType<typeof ensureAccountShipNotify>> | undefined;
+      // Old per-store subscriptions go in chunks, each after the account's own subscription is in place.
+      for (let i = 0; i < ENSURE_CALLS_PER_TURN && (result === undefined || result.legacyLeft > 0) && stores.size > 0; i++) {
+        result = await ensureAccountShipNotify({ accountId: input.accountId });
+        replaced += result.replacedLegacy;
+      }
+      if (!result) return;
+      c.subscription = {
+        state: result.state === 'not_configured' ? 'not_configured' : 'subscribed',
+        at: new Date().toISOString(),
+        replacedLegacy: (c.subscription.replacedLegacy ?? 0) + replaced,
+      };
+      c.subscribeFailures = 0;
+      c.nextSubscribeAt = Date.now() + (result.legacyLeft > 0 ? SUBSCRIBE_RETRY_FIRST_MS : RESUBSCRIBE_EVERY_MS);
+    } catch (err) {
+      c.subscribeFailures += 1;
+      const error = failureMessage(err);
+      c.subscription = { ...c.subscription, state: 'failed', at: new Date().toISOString(), error };
+      c.nextSubscribeAt = Date.now() + Math.min(SUBSCRIBE_RETRY_MAX_MS, SUBSCRIBE_RETRY_FIRST_MS * 2 ** (c.subscribeFailures - 1));
+      log.warn('SHIP_NOTIFY subscription of the account failed; reconciliation still finds labels', { accountId: input.accountId, error });
+    }
+  };
+
+  const reconcile = async (): Promise<void> => {
+    c.reconcileRequested = false;
+    const nowS = Math.floor(Date.now() / 1000);
+    const since = c.reconciledUntil !== undefined ? c.reconciledUntil - RECONCILE_OVERLAP_SECONDS : nowS - FIRST_LOOKBACK_SECONDS;
+    const at = new Date().toISOString();
+    try {
+      const r = await reconcileAccountShipments({ accountId: input.accountId, since });
+      c.reconciledUntil = r.until;
+      c.lastReconciliation = { at, since: new Date(since * 1000).toISOString(), shipments: r.shipments, routed: r.routed, ignored: r.ignored };
+    } catch (err) {
+      // The cursor stays: the next pass covers this one's window too.
+      const error = failureMessage(err);
+      c.lastReconciliation = { at, since: new Date(since * 1000).toISOString(), shipments: 0, routed: 0, ignored: 0, error };
+      log.warn('shipment reconciliation of the account failed; the next pass covers its window', { accountId: input.accountId, error });
+    }
+    c.nextReconcileAt = Date.now() + RECONCILE_EVERY_MS;
+  };
+
+  // Started by a store's attachStore (signal-with-start); a bare start waits for its first store.
+  await condition(() => stores.size > 0);
+
+  for (;;) {
+    if (stores.size === 0) {
+      // The last store left: nothing routes here any more. A store that joins meanwhile keeps the account going.
+      await condition(allHandlersFinished);
+      if (c.subscription.state === 'subscribed' || c.subscription.state === 'failed') {
+        await removeAccountShipNotify({ accountId: input.accountId }).catch((err: unknown) =>
+          log.warn('could not remove the account SHIP_NOTIFY subscription', { accountId: input.accountId, error: failureMessage(err) }),
+        );
+      }
+      await condition(allHandlersFinished);
+      if (stores.size === 0) {
+        log.info('last store left the ShipStation account', { accountId: input.accountId });
+        return { storesLeft: 0 };
+      }
+      c.subscription = { state: 'pending' };
+      c.nextSubscribeAt = undefined;
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested) break;
+    if (c.nextSubscribeAt === undefined || Date.now() >= c.nextSubscribeAt) await subscribe();
+    if (stores.size > 0 && (c.reconcileRequested || Date.now() >= (c.nextReconcileAt ?? 0))) await reconcile();
+    for (const [worker, r] of reports) if (Date.now() - Date.parse(r.at) > REPORT_KEPT_MS) reports.delete(worker);
+    wake = false;
+    const next = Math.min(c.nextSubscribeAt ?? Date.now(), c.nextReconcileAt ?? Date.now());
+    await condition(() => wake, Math.max(1, next - Date.now()));
+  }
+
+  await condition(allHandlersFinished);
+  // A new run ensures the subscription again (one list call): it may have been deleted in ShipStation meanwhile.
+  const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()], nextSubscribeAt: undefined };
+  await continueAsNew<typeof shipstationAccount>({ accountId: input.accountId, credentials, carried });
+  return { storesLeft: stores.size };
+}
