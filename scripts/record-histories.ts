@@ -47,9 +47,11 @@ async function main(): Promise<void> {
       await save('shipNotify', wf.workflowId);
       break;
     }
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowType="ecwidEvent"` })) {
-      await save('ecwidEvent', wf.workflowId);
-      break;
+    for (const type of ['ecwidEvent', 'shipstationAccount']) {
+      for await (const wf of stack.client.workflow.list({ query: `WorkflowType="${type}"` })) {
+        await save(type, wf.workflowId);
+        break;
+      }
     }
   } finally {
     await stack.stop();

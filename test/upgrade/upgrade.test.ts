@@ -43,13 +43,16 @@ describe(`upgrade in place from release ${RELEASE}`, () => {
     await stack?.stop();
   });
 
-  test('stores and shipments started by the old workflow code go on importing and writing back', async () => {
+  test('stores and shipments started by the old workflow code go on importing and writing back; the per-store subscription gives way to the account one', async () => {
     const first = stack.ecwid.upsertOrder(STORE, importableOrder({ createTimestamp: Math.floor(Date.now() / 1000) - 600 }));
     expect((await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) })).status).toBe(201);
     await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key(first.id!)), 30_000);
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key(first.id!), { trackingNumber: 'OLD-CODE-1' });
     await eventually(() => stack.ecwid.getOrder(STORE, first.id!)?.trackingNumber === 'OLD-CODE-1', 30_000);
     const oldRun = await stack.client.workflow.getHandle(storeSyncWorkflowId(STORE)).describe();
+    // The old release subscribed SHIP_NOTIFY per store.
+    const legacy = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
+    expect(legacy.map((h) => new URL(h.targetUrl).searchParams.get('store'))).toEqual([String(STORE)]);
 
     // Upgrade in place: the old worker stops, today's starts on the same task queue.
     await stack.stopWorker();
@@ -69,6 +72,11 @@ describe(`upgrade in place from release ${RELEASE}`, () => {
     const s = await status();
     expect(s.state).toBe('active');
     expect(s.imported).toBeGreaterThanOrEqual(2);
+    // The store joined its ShipStation account, whose one subscription replaced the per-store one.
+    await eventually(() => {
+      const hooks = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
+      return hooks.length === 1 && new URL(hooks[0].targetUrl).searchParams.get('account') === s.shipstationAccountId;
+    }, 30_000);
 
     // A shipment workflow started by the old code takes a replacement label under the new worker.
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key(first.id!), { trackingNumber: 'NEW-CODE-2' });
