@@ -50,6 +50,20 @@ export const envSchema = z.object({
   SHIPSTATION_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(40),
   /** Timeout of one call to Ecwid or ShipStation; a timed-out call is retried like a 5xx. */
   HTTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).optional(),
+  /**
+   * Activities one worker runs at once. Most of an import's time is spent waiting its turn in the account's
+   * ShipStation queue, so the SDK's default of 100 would starve the queue under load (many stores on one key).
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /**
+   * Workflows one worker keeps in memory (about 0.5 MB each). A store's workflow sleeps between syncs: when it is
+   * not cached it is replayed from its (lean) history as it wakes, so this bounds memory at a little CPU.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
+  /** host:port where the worker serves the Temporal SDK's Prometheus metrics. */
+  WORKER_METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^[^:\s]+:\d{1,5}$/.test(v), { message: 'must be host:port, e.g. 0.0.0.0:9464' }),
+  /** Port where the worker serves the connector's own metrics at /metrics. */
+  WORKER_CONNECTOR_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Origin of the Temporal Web UI, allowed by CORS on the codec endpoints. */
   TEMPORAL_UI_ORIGIN: z.string().default('http://localhost:8233'),
 });

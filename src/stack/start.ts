@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
       // The Temporal SDK's own metrics; the connector's are on the API's /metrics (same process here).
-      metrics: { prometheus: { bindAddress: process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464' } },
+      metrics: { prometheus: { bindAddress: env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464' } },
     },
   });
   const encryptionKey = env.ENCRYPTION_KEY!;
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     encryptionKey,
+    maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     deps: {
       ecwidApiUrl: env.ECWID_API_URL,
       shipstationApiUrl: env.SHIPSTATION_API_URL,
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
       `  connections    curl -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' ${env.PUBLIC_URL}/connections`,
       `  Temporal UI    http://localhost:${uiPort}   (payloads decoded through ${env.PUBLIC_URL}/codec)`,
       `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
-      `  metrics        ${env.PUBLIC_URL}/metrics (admin token), SDK metrics http://${process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics`,
+      `  metrics        ${env.PUBLIC_URL}/metrics (admin token), SDK metrics http://${env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics`,
       ...(sims
         ? [`  Ecwid sim      ${sims.ecwid.url}   (demo store ${sims.storeId})`, `  ShipStation sim ${sims.shipstation.url}`]
         : ['  Using the real Ecwid and ShipStation APIs']),

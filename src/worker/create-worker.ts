@@ -12,9 +12,17 @@ export interface WorkerOptions {
   deps: Omit<ActivityDeps, 'temporal' | 'taskQueue'>;
   /** Client used by activities to signal shipment workflows. */
   client: Client;
+  /** Workflows kept in memory (WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
+  /** Activities run at once (WORKER_MAX_CONCURRENT_ACTIVITIES). */
+  maxConcurrentActivities?: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise the worker bundles src/workflows. */
   workflowBundle?: { code: string };
 }
+
+export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 1000;
+/** About 0.5 MB each: 1,000 idle stores fit in the 600 MB target with half of them cached (see BENCHMARKS.md). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -29,6 +37,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     dataConverter: dataConverter(opts.encryptionKey, opts.previousKeys),
     // A crash between two steps is recovered by Temporal; give in-flight activities time to finish on shutdown.
     shutdownGraceTime: '10 seconds',
-    maxCachedWorkflows: 2000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    // Imports wait their turn in their ShipStation account's queue: many can be in flight at little cost.
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
   });
 }
