@@ -39,6 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     // only Ecwid's 404 cancels it in ShipStation (an order Ecwid still has is imported as it is).
     cancelDeletedOrders: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] }) =>
       reReadDeletedOrders(deps, input),
+    // Per-store SHIP_NOTIFY and reconciliation: called only by store-sync runs begun before v2, until they hand over
+    // to the current body (which leaves both to the store's ShipStation account).
     reconcileShipments: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; since?: number }) =>
       reconcileShipmentsSince(deps, input),
     ensureShipNotifyWebhook: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings }) =>
