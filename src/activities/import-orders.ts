@@ -7,6 +7,7 @@ import { decideImport, type ImportSettings } from '../domain/order-filter';
 import { mapOrder } from '../domain/order-mapping';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
+import { shippedThroughShipStation } from '../domain/shipment-update';
 import { pickStockLocation } from '../domain/stock-location';
 import { importLatencySeconds, ordersProcessed } from '../observability/metrics';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
@@ -14,7 +15,7 @@ import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
 import { createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
 import { classified, concernsOneOrder, toActivityFailure } from './failures';
-import { syncCache } from './sync-cache';
+import { storeCache, syncCache, type LookupCache } from './sync-cache';
 
 export interface ImportOrdersInput {
   storeId: number;
@@ -109,10 +110,11 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
 
   if (ss && accepted.length > 0) {
     // Look-ups for the mapping: the weight unit, and the stock location of each distinct product.
-    const weightUnit = await cached('profile', () => classified(() => ecwid.getProfile())).then(
+    const catalog = storeCache(input.storeId);
+    const weightUnit = await catalog('profile', () => classified(() => ecwid.getProfile())).then(
       (p) => (p.formatsAndUnits?.weightUnit ?? 'KILOGRAM') as EcwidWeightUnit,
     );
-    const stockLocations = await lookUpStockLocations(ecwid, accepted.flatMap((a) => a.physicalItems), input.settings, cached);
+    const stockLocations = await lookUpStockLocations(ecwid, accepted.flatMap((a) => a.physicalItems), input.settings, catalog);
     heartbeat({ stage: 'looked-up' });
 
     // 3. map (pure), and the rule that a closed order is never created
@@ -132,6 +134,13 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
       } catch (err) {
         // Only a mapping error is this order's own failure; an API error below is retried for the whole page.
         outcomes.push({ id, outcome: 'failed', reason: `mapping failed: ${errorText(err)}` });
+        continue;
+      }
+      if (a.status === 'shipped' && shippedThroughShipStation(a.order)) {
+        // The connector wrote this shipment from a ShipStation label (its Ecwid update fires a webhook that brings
+        // the order back here): ShipStation has it shipped already. No look-up: a packer's batch of 500 labels
+        // must not cost 500 ShipStation calls.
+        outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
         continue;
       }
       if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
@@ -230,11 +239,11 @@ export async function lookUpStockLocations(
   ecwid: EcwidClient,
   items: NonNullable<EcwidOrder['items']>,
   settings: ConnectionSettings,
-  cached: ReturnType<typeof syncCache>,
+  cached: LookupCache,
 ): Promise<Record<string, string | undefined>> {
   const productIds = [...new Set(items.map((i) => i.productId).filter((p): p is number => typeof p === 'number' && p > 0))];
   const entries = await mapWithConcurrency(productIds, PRODUCT_LOOKUP_CONCURRENCY, async (pid) => {
-    const location = await cached(`product:${pid}`, async () => {
+    const location = await cached(`product:${pid}:${settings.stockLocationAttribute ?? ''}`, async () => {
       try {
         return pickStockLocation(await ecwid.getProduct(pid), settings.stockLocationAttribute);
       } catch (err) {

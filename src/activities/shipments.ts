@@ -62,6 +62,19 @@ export function openWorkflowsOnly(client: Client): WorkflowClient {
  * running storeSync (never connected, or disconnected) is `StoreNotConnected`: its write-backs park, and expire.
  */
 export async function credentialsOf(deps: ActivityDeps, storeId: number): Promise<ConnectionCredentials> {
+  // A packer's batch writes many orders of one store at once: those asking at the same moment share one query (a
+  // query is a workflow task on the store's workflow, and a burst of them fills Temporal's query buffer). Nothing
+  // is kept once answered: a reconnect or a disconnect shows at the next question.
+  const asked = credentialsInFlight.get(storeId);
+  if (asked) return asked;
+  const answer = queryCredentials(deps, storeId).finally(() => credentialsInFlight.delete(storeId));
+  credentialsInFlight.set(storeId, answer);
+  return answer;
+}
+
+const credentialsInFlight = new Map<number, Promise<ConnectionCredentials>>();
+
+async function queryCredentials(deps: ActivityDeps, storeId: number): Promise<ConnectionCredentials> {
   try {
     return await openWorkflowsOnly(temporal(deps)).getHandle(storeSyncWorkflowId(storeId)).query(credentialsQuery);
   } catch (err) {

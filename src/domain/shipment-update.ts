@@ -249,3 +249,13 @@ export function buildFulfillmentUpdate(
     orderExtraFields: fields,
   };
 }
+
+/**
+ * Whether an Ecwid order was marked shipped by this connector from ShipStation labels: it is SHIPPED and carries
+ * the extra fields only the write-back sets.
+ */
+export function shippedThroughShipStation(order: { fulfillmentStatus?: string; orderExtraFields?: { id?: string }[] }): boolean {
+  if (order.fulfillmentStatus !== 'SHIPPED') return false;
+  const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
+  return (order.orderExtraFields ?? []).some((f) => typeof f?.id === 'string' && ours.has(f.id));
+}

@@ -49,6 +49,8 @@ const RESUBSCRIBE_EVERY_MS = 24 * 3_600_000;
 /** A failed subscription is tried again after 1 minute, doubling, at most hourly. */
 const SUBSCRIBE_RETRY_FIRST_MS = 60_000;
 const SUBSCRIBE_RETRY_MAX_MS = 3_600_000;
+/** Continue as new past this many events, whatever Temporal suggests (its suggestion comes at ~10,000 or 10 MB). */
+const MAX_EVENTS_PER_RUN = 1_000;
 /** Budget reports of a worker that stopped reporting (it died, or went idle without saying so) are dropped. */
 const REPORT_KEPT_MS = 5 * 60_000;
 /** Bound of one turn's legacy clean-up (each ensure call deletes a chunk of old per-store subscriptions). */
@@ -209,7 +211,9 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       c.nextSubscribeAt = undefined;
       continue;
     }
-    if (workflowInfo().continueAsNewSuggested) break;
+    // Short runs: a busy account takes a signal per notice and per worker report, and an evicted account workflow
+    // is replayed whole before it can route anything.
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_EVENTS_PER_RUN) break;
     if (c.nextSubscribeAt === undefined || Date.now() >= c.nextSubscribeAt) await subscribe();
     if (stores.size > 0 && (c.reconcileRequested || Date.now() >= (c.nextReconcileAt ?? 0))) await reconcile();
     for (const [worker, r] of reports) if (Date.now() - Date.parse(r.at) > REPORT_KEPT_MS) reports.delete(worker);
@@ -219,8 +223,8 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   }
 
   await condition(allHandlersFinished);
-  // A new run ensures the subscription again (one list call): it may have been deleted in ShipStation meanwhile.
-  const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()], nextSubscribeAt: undefined };
+  // The subscription's daily re-check carries over: handing over often must not cost a list call each time.
+  const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()] };
   await continueAsNew<typeof shipstationAccount>({ accountId: input.accountId, credentials, carried });
   return { storesLeft: stores.size };
 }

@@ -3,6 +3,7 @@ import {
   buildFulfillmentUpdate,
   carrierName,
   serviceName,
+  shippedThroughShipStation,
   SHIPSTATION_EXTRA_FIELD_IDS,
   trackingUrl,
 } from '../../src/domain/shipment-update';
@@ -174,5 +175,16 @@ describe('carrier and service names of unusual codes', () => {
     expect(carrierName('constructor')).toBe('Constructor');
     expect(serviceName('to_string')).toBe('To String');
     expect(serviceName('ups_constructor')).toBe('UPS Constructor');
+  });
+});
+
+describe('orders shipped through ShipStation', () => {
+  test('SHIPPED with the write-back extra fields, and only then', () => {
+    const written = { fulfillmentStatus: 'SHIPPED', orderExtraFields: [{ id: 'gift_note' }, { id: SHIPSTATION_EXTRA_FIELD_IDS.carrier }] };
+    expect(shippedThroughShipStation(written)).toBe(true);
+    expect(shippedThroughShipStation({ ...written, fulfillmentStatus: 'PROCESSING' })).toBe(false);
+    // Marked shipped by hand in Ecwid: ShipStation may not know, so the import still looks it up.
+    expect(shippedThroughShipStation({ fulfillmentStatus: 'SHIPPED', orderExtraFields: [{ id: 'gift_note' }] })).toBe(false);
+    expect(shippedThroughShipStation({ fulfillmentStatus: 'SHIPPED' })).toBe(false);
   });
 });

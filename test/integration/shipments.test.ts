@@ -78,6 +78,8 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
     await new Promise((r) => setTimeout(r, 1500));
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key(id))?.orderStatus).toBe('shipped');
     expect(ecwidPuts(id)).toHaveLength(1);
+    // That re-import knew the order was shipped through ShipStation: no look-up of it there.
+    expect(stack.shipstation.requests.filter('GET', '/orders').filter((r) => r.query.orderNumber === id)).toHaveLength(0);
   });
 
   test('a duplicate SHIP_NOTIFY writes once', async () => {
