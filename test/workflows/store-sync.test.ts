@@ -14,6 +14,7 @@ import {
   type ConnectionSettings,
 } from '../../src/workflows/definitions';
 import type { CarriedState, StoreSyncInput } from '../../src/workflows/store-sync';
+import { eventually } from '../helpers/stack';
 import { startTimeSkipping } from '../helpers/temporal';
 import { withWorkflowWorker, type Activities } from './harness';
 
@@ -183,17 +184,23 @@ describe('storeSync workflow (time-skipping server, mocked activities)', () => {
   });
 
   test('a syncNow that arrives during a failing full sync is not lost', async () => {
+    // The first full sync is held until the test has signalled the operator's sync now, then fails.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
     let fail = true;
     const { calls, activities } = fakeActivities(async (input) => {
       if (input.updatedFrom !== undefined && fail) {
         fail = false;
-        await env.client.workflow.getHandle(`store-sync:${input.storeId}`).signal(syncNowSignal, { trigger: 'operator' });
+        await held;
         throw ApplicationFailure.nonRetryable('ShipStation answered 500', 'Temporary');
       }
       return emptyPage();
     });
     await withWorkflowWorker(env, activities, async (tq) => {
       const h = await startStore(tq);
+      await eventually(() => paging(calls.imports).length === 1, 20_000, 20);
+      await h.signal(syncNowSignal, { trigger: 'operator' });
+      release();
       await env.sleep('2 minutes');
       // The first full sync failed; the operator's sync now ran a second one, well before the 5-minute poll.
       expect(paging(calls.imports).length).toBeGreaterThanOrEqual(2);
