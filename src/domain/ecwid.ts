@@ -1,6 +1,6 @@
 /**
  * Ecwid REST API v3 shapes the connector reads and writes (only the fields it uses).
- * Source: ../shared/reference/ecwid-api.md. Everything optional that Ecwid may omit is optional here:
+ * Source: Ecwid's REST API v3 documentation (https://api-docs.ecwid.com/). Everything optional that Ecwid may omit is optional here:
  * the filter and the mapper must cope with missing fields.
  */
 
@@ -42,6 +42,22 @@ export type EcwidCustomStatus = (typeof CUSTOM_STATUSES)[number];
 
 export const WEIGHT_UNITS = ['CARAT', 'GRAM', 'OUNCE', 'POUND', 'KILOGRAM'] as const;
 export type EcwidWeightUnit = (typeof WEIGHT_UNITS)[number];
+/** `formatsAndUnits.dimensionsUnit`: the unit of item `dimensions` and of `predictedPackage`. */
+export const DIMENSIONS_UNITS = ['MM', 'CM', 'IN', 'YD'] as const;
+export type EcwidDimensionsUnit = (typeof DIMENSIONS_UNITS)[number];
+
+/** Length, width and height in the store's `dimensionsUnit`; Ecwid sends zeros when they are not set. */
+export interface EcwidDimensions {
+  length?: number;
+  width?: number;
+  height?: number;
+}
+
+/** One parcel Ecwid predicts for the order (`predictedPackage[]`), in the store's units. */
+export interface EcwidPredictedPackage extends EcwidDimensions {
+  weight?: number;
+  declaredValue?: number;
+}
 
 export interface EcwidPerson {
   name?: string;
@@ -83,6 +99,8 @@ export interface EcwidOrderItem {
   hdThumbnailUrl?: string;
   smallThumbnailUrl?: string;
   selectedOptions?: EcwidSelectedOption[];
+  /** In the profile's `dimensionsUnit`; all zeros when the product has none. */
+  dimensions?: EcwidDimensions;
 }
 
 export interface EcwidDiscountInfo {
@@ -116,7 +134,10 @@ export interface EcwidOrderExtraField {
 export interface EcwidOrder {
   /** Public order ID such as "K8XTQ"; old orders may lack it. */
   id?: string;
+  /** Ecwid's numeric order ID; webhook `entityId` carries it. Current orders have `orderNumber` equal to it. */
   internalId?: number;
+  /** Same as `id` in current responses. */
+  publicUid?: string;
   orderNumber?: number;
   vendorOrderNumber?: string;
   email?: string;
@@ -124,6 +145,8 @@ export interface EcwidOrder {
   paymentStatus?: string;
   fulfillmentStatus?: string;
   total?: number;
+  /** `total` in US dollars at the rate of the day of the order (Ecwid computes it; equals `total` in USD stores). */
+  usdTotal?: number;
   subtotal?: number;
   tax?: number;
   refundedAmount?: number;
@@ -146,6 +169,13 @@ export interface EcwidOrder {
   orderComments?: string;
   privateAdminNotes?: string;
   orderExtraFields?: EcwidOrderExtraField[];
+  /**
+   * Checkout extra fields as a map, field id → value. Current responses carry it (often `{}`) and may leave
+   * `orderExtraFields` out; the 2019 examples only have `orderExtraFields`.
+   */
+  extraFields?: Record<string, string>;
+  /** The parcels Ecwid predicts for the order; `[]` when it predicts none. */
+  predictedPackage?: EcwidPredictedPackage[];
   trackingNumber?: string;
   trackingUrl?: string;
   hidden?: boolean;
@@ -163,7 +193,18 @@ export interface EcwidProfile {
   generalInfo?: { storeId?: number; storeUrl?: string };
   account?: { accountName?: string; accountEmail?: string; availableFeatures?: string[]; suspended?: boolean };
   settings?: { storeName?: string };
-  formatsAndUnits?: { weightUnit?: EcwidWeightUnit; dimensionsUnit?: string; currency?: string; timezone?: string };
+  formatsAndUnits?: {
+    weightUnit?: EcwidWeightUnit;
+    dimensionsUnit?: string;
+    currency?: string;
+    /** US dollars per unit of `currency` (the docs example: EUR with 1.060951674). */
+    currencyRate?: number;
+    timezone?: string;
+  };
+  /** The merchant's business address (not necessarily where parcels leave from). */
+  company?: { countryCode?: string };
+  /** `shippingOrigin` is the ship-from address: the docs example has company in GE and shipping origin in NL. */
+  shipping?: { shippingOrigin?: { countryCode?: string } };
 }
 
 export interface EcwidProductAttribute {
@@ -179,6 +220,8 @@ export interface EcwidProduct {
   name?: string;
   weight?: number;
   attributes?: EcwidProductAttribute[];
+  /** Ecwid's own HS tariff code field of a product (the Java client's `customsHsTariffCode`). */
+  customsHsTariffCode?: string;
 }
 
 /** Body of an Ecwid webhook delivery (only eventCreated and eventId are covered by the signature). */
@@ -186,7 +229,11 @@ export interface EcwidWebhookEvent {
   eventId: string;
   eventCreated: number;
   storeId: number;
-  entityId?: number;
+  /**
+   * Orders: the internal order ID (the 2019 docs: the order number); use `data.orderId` instead.
+   * `application.*` events: the store ID, as a quoted string (`"entityId":"1003"` in Ecwid's example).
+   */
+  entityId?: number | string;
   eventType: string;
   data?: { orderId?: string; oldPaymentStatus?: string; newPaymentStatus?: string; oldFulfillmentStatus?: string; newFulfillmentStatus?: string };
 }

@@ -106,6 +106,7 @@ export function decideImport(order: EcwidOrder, settings: ImportSettings): Impor
 /** Reasons the import activity records besides the filter's own (see activities/import-orders.ts). */
 const OTHER_REASONS: Record<string, string> = {
   closed_in_shipstation: 'already shipped or cancelled in ShipStation, so it is not overwritten',
+  partly_shipped_in_shipstation: 'partly shipped in ShipStation (a split order), so it is not overwritten',
   deleted_in_ecwid: 'deleted in Ecwid',
 };
 

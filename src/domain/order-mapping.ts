@@ -6,8 +6,18 @@
  * Lengths: V1 documents only `orderNumber` ≤ 50, so the Custom Store XML limits are the guide (names 100,
  * address lines 200, notes 1000), see LIMITS.
  */
-import type { EcwidDiscountInfo, EcwidOrder, EcwidOrderItem, EcwidPerson, EcwidSelectedOption, EcwidWeightUnit } from './ecwid';
+import type {
+  EcwidDiscountInfo,
+  EcwidOrder,
+  EcwidOrderExtraField,
+  EcwidOrderItem,
+  EcwidPerson,
+  EcwidSelectedOption,
+  EcwidWeightUnit,
+} from './ecwid';
+import { internationalOptionsFor, type CustomsContext } from './customs';
 import { firstTimestamp, toShipStationDateTime } from './dates';
+import { packageDimensions } from './dimensions';
 import { detectGift } from './gift';
 import { ecwidOrderIdOf, orderKey } from './ids';
 import { itemQuantity } from './order-filter';
@@ -30,6 +40,10 @@ export interface MappingContext {
   stockLocations: Record<string, string | undefined>;
   giftFieldNames?: string[];
   giftMessageFieldNames?: string[];
+  /** The profile's `formatsAndUnits.dimensionsUnit`; without it no package size is sent (see dimensions.ts). */
+  dimensionsUnit?: string;
+  /** Customs declarations for international orders (see customs.ts); omitted when the connection turned them off. */
+  customs?: CustomsContext;
   /**
    * Whether ShipStation does not have the order yet. `advancedOptions.storeId` can only be set on creation and
    * ShipStation ignores it on updates, so it is sent unless this is explicitly `false` (the import does not
@@ -113,7 +127,9 @@ export function mapOrder(
   const handlingFee = order.handlingFee && typeof order.handlingFee === 'object' ? order.handlingFee : {};
   const coupon = order.discountCoupon && typeof order.discountCoupon === 'object' ? order.discountCoupon : undefined;
   const email = t.text(order.email, LIMITS.email, 'customerEmail', { decode: false });
-  const gift = detectGift(order.orderExtraFields, ctx);
+  const gift = detectGift(checkoutExtraFields(order), ctx);
+  const dimensions = packageDimensions(order, physicalItems, ctx.dimensionsUnit);
+  const international = ctx.customs ? internationalOptionsFor(order, physicalItems, ctx.customs, t) : null;
   const created = firstTimestamp(order.createTimestamp, order.createDate, order.updateTimestamp, order.updateDate);
   const paidAt = paid ? firstTimestamp(order.paymentDate, order.updateTimestamp, order.updateDate) : undefined;
 
@@ -139,6 +155,9 @@ export function mapOrder(
     paymentMethod: t.text(order.paymentMethod, LIMITS.paymentMethod, 'paymentMethod'),
     requestedShippingService: t.text(shipping.shippingMethodName, LIMITS.requestedShippingService, 'requestedShippingService'),
     weight,
+    // Left out, not sent as null or zeros, when unknown: ShipStation then keeps its own defaults.
+    ...(dimensions ? { dimensions } : {}),
+    ...(international ? { internationalOptions: international } : {}),
     advancedOptions: {
       ...(ctx.isNew !== false && typeof ctx.shipstationStoreId === 'number' ? { storeId: ctx.shipstationStoreId } : {}),
       customField1: t.text(coupon?.code, LIMITS.customField, 'advancedOptions.customField1'),
@@ -146,6 +165,22 @@ export function mapOrder(
     },
   };
   return { order: mapped, truncated: t.paths };
+}
+
+/**
+ * The order's checkout extra fields: the `orderExtraFields` array, plus the entries of the `extraFields` map
+ * (id → value) that the array does not already have. Current Ecwid responses carry the map and may leave the
+ * array out, so reading only the array would miss a gift checkbox.
+ */
+function checkoutExtraFields(order: EcwidOrder): EcwidOrderExtraField[] {
+  const fields = objects<EcwidOrderExtraField>(order.orderExtraFields);
+  const map = order.extraFields;
+  if (!map || typeof map !== 'object' || Array.isArray(map)) return fields;
+  const known = new Set(fields.map((f) => str(f.id)));
+  for (const [id, value] of Object.entries(map)) {
+    if (!known.has(id) && (typeof value === 'string' || typeof value === 'number')) fields.push({ id, value: str(value) });
+  }
+  return fields;
 }
 
 /** What the merchant sees as the order number: `id`, else `vendorOrderNumber`, else `orderNumber`. */
@@ -228,6 +263,10 @@ function optionValue(o: EcwidSelectedOption): string {
       ? join(o.valuesArray)
       : join(objects<{ selectionTitle?: string }>(o.selections).map((s) => s.selectionTitle));
     return chosen || str(o.value);
+  }
+  if (type === 'CHOICE' && !str(o.value).trim() && Array.isArray(o.valuesArray)) {
+    // A single choice normally has `value`; `valuesArray` and `selections` hold the same answer.
+    return join(o.valuesArray) || join(objects<{ selectionTitle?: string }>(o.selections).map((s) => s.selectionTitle));
   }
   if (type === 'FILES') {
     return join(objects<{ name?: string }>(o.files).map((f) => f.name)) || str(o.value);

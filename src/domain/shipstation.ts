@@ -1,5 +1,5 @@
 /**
- * ShipStation V1 shapes (only the fields the connector uses). Source: ../shared/reference/shipstation-api.md.
+ * ShipStation V1 shapes (only the fields the connector uses). Source: ShipStation's V1 API documentation (https://www.shipstation.com/docs/api/).
  */
 
 export const SHIPSTATION_ORDER_STATUSES = [
@@ -31,6 +31,35 @@ export interface ShipStationAddress {
 export interface ShipStationWeight {
   value: number;
   units: 'pounds' | 'ounces' | 'grams';
+}
+
+/** Package size of an order (V1 Dimensions model). */
+export interface ShipStationDimensions {
+  length: number;
+  width: number;
+  height: number;
+  units: 'inches' | 'centimeters';
+}
+
+export const CUSTOMS_CONTENTS = ['merchandise', 'documents', 'gift', 'returned_goods', 'sample'] as const;
+export const NON_DELIVERY_OPTIONS = ['return_to_sender', 'treat_as_abandoned'] as const;
+
+/** One line of a customs declaration (V1 CustomsItem model); `value` is per unit, in US dollars. */
+export interface ShipStationCustomsItem {
+  /** Read-only: ShipStation's ID of the line. */
+  customsItemId?: number;
+  description: string;
+  quantity: number;
+  value: number;
+  harmonizedTariffCode: string | null;
+  countryOfOrigin: string | null;
+}
+
+/** Customs declaration of an international order (V1 InternationalOptions model). */
+export interface ShipStationInternationalOptions {
+  contents: (typeof CUSTOMS_CONTENTS)[number] | null;
+  customsItems: ShipStationCustomsItem[] | null;
+  nonDelivery?: (typeof NON_DELIVERY_OPTIONS)[number] | null;
 }
 
 export interface ShipStationOrderItem {
@@ -78,6 +107,10 @@ export interface ShipStationOrder {
   paymentMethod?: string | null;
   requestedShippingService?: string | null;
   weight?: ShipStationWeight | null;
+  /** Sent only when the package size is known and non-zero; ShipStation returns null otherwise. */
+  dimensions?: ShipStationDimensions | null;
+  /** Sent only for international orders; ShipStation returns `{contents: null, customsItems: null, …}` otherwise. */
+  internationalOptions?: ShipStationInternationalOptions | null;
   advancedOptions?: ShipStationAdvancedOptions;
   /** Read-only fields ShipStation returns */
   createDate?: string;

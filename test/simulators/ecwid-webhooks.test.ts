@@ -94,7 +94,8 @@ describe('Ecwid simulator: webhooks', () => {
     const res = await sim.sendWebhook(STORE, 'application.uninstalled', {});
     expect(res.status).toBe(503);
     const last = sim.webhooks[sim.webhooks.length - 1];
-    expect(last).toMatchObject({ status: 503, body: { eventType: 'application.uninstalled', entityId: STORE } });
+    // application.* events carry the store ID quoted, as in Ecwid's example ("entityId":"1003").
+    expect(last).toMatchObject({ status: 503, body: { eventType: 'application.uninstalled', entityId: String(STORE) } });
   });
 
   test('an API PUT fires order.updated with old/new statuses, without delaying the answer', async () => {

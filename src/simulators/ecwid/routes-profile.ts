@@ -3,6 +3,7 @@ import express, { type Router } from 'express';
 import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidWeightUnit } from '../../domain/ecwid';
 import { apiContext } from './auth';
 import { sendError } from './errors';
+import { DEMO_EUR_USD_RATE } from './seed-catalog';
 import type { StoreRecord } from './state';
 
 const METRIC: readonly EcwidWeightUnit[] = ['GRAM', 'KILOGRAM', 'CARAT'];
@@ -52,7 +53,8 @@ export function storeProfile(store: StoreRecord): Record<string, unknown> {
       currencyPrefix: metric ? '' : '$',
       currencySuffix: metric ? ' €' : '',
       currencyPrecision: 2,
-      currencyRate: 1,
+      // US dollars per unit of the currency (the docs' example: EUR with 1.060951674).
+      currencyRate: metric ? DEMO_EUR_USD_RATE : 1,
       weightUnit: store.weightUnit,
       weightPrecision: 2,
       dimensionsUnit: metric ? 'CM' : 'IN',

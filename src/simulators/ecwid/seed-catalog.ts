@@ -47,6 +47,26 @@ function convertKg(kg: number, unit: EcwidWeightUnit): number {
   return Math.round(kg * factor * 100) / 100;
 }
 
+const METRIC_UNITS: readonly EcwidWeightUnit[] = ['GRAM', 'KILOGRAM', 'CARAT'];
+
+/** Whether a store with this weight unit is a metric (EUR, CM) store in the simulator, else an imperial (USD, IN) one. */
+export function isMetricStore(weightUnit: EcwidWeightUnit): boolean {
+  return METRIC_UNITS.includes(weightUnit);
+}
+
+/**
+ * US dollars per euro in the simulator: the profile's `currencyRate` and each order's `usdTotal / total`.
+ * Fixed, so demo data is the same every run (the docs' example profile has 1.060951674).
+ */
+export const DEMO_EUR_USD_RATE = 1.08;
+
+/** Dimensions are defined in centimetres and given in inches to imperial stores (whose profile says `IN`). */
+function convertCm(d: { length: number; width: number; height: number }, unit: EcwidWeightUnit) {
+  if (isMetricStore(unit)) return d;
+  const inches = (cm: number) => Math.round((cm / 2.54) * 100) / 100;
+  return { length: inches(d.length), width: inches(d.width), height: inches(d.height) };
+}
+
 export function demoCatalog(weightUnit: EcwidWeightUnit = 'KILOGRAM'): DemoProduct[] {
   const products: DemoProduct[] = [
     {
@@ -106,6 +126,7 @@ export function demoCatalog(weightUnit: EcwidWeightUnit = 'KILOGRAM'): DemoProdu
   return products.map((p) => ({
     ...p,
     weight: convertKg(p.weight, weightUnit),
+    ...(p.dimensions ? { dimensions: convertCm(p.dimensions, weightUnit) } : {}),
     inStock: true,
     imageUrl: `${IMG}/${p.id}.jpg`,
   }));

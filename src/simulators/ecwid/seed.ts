@@ -7,6 +7,8 @@ import type { EcwidOrder, EcwidOrderExtraField, EcwidOrderItem, EcwidSelectedOpt
 import type { EcwidSimulator } from './index';
 import {
   DEMO_CUSTOMERS,
+  DEMO_EUR_USD_RATE,
+  isMetricStore,
   DIGITAL_SKUS,
   PHYSICAL_SKUS,
   PICKUP_METHOD,
@@ -226,11 +228,34 @@ export function makeDemoOrder(rng: Rng, index: number, opts: MakeOrderOptions = 
   const total = round2(taxable + shipping + handling + (customer.pricesIncludeTax ? 0 : tax));
   order.tax = tax;
   order.total = total;
-  order.usdTotal = total;
+  // Metric demo stores sell in euros (see routes-profile.ts): usdTotal is the total in dollars, as in Ecwid.
+  order.usdTotal = isMetricStore(opts.weightUnit ?? 'KILOGRAM') ? round2(total * DEMO_EUR_USD_RATE) : total;
+  order.predictedPackage = [predictedPackage(items)];
   for (const i of items) i.tax = round2(((i.price ?? 0) * (i.quantity ?? 1) * tax) / Math.max(subtotal, 1));
 
   applyStatus(order, kind, rng);
   return order;
+}
+
+/**
+ * One predicted parcel, as Ecwid gives: weight Σ weight × quantity and declared value of the shipped items; the
+ * size of the one item when a single unit ships, else a stack of the items (longest length and width, heights
+ * added) when every item has a size, else zeros (how Ecwid reports an unknown size; order 1028 in its docs).
+ */
+function predictedPackage(items: DemoItem[]): NonNullable<EcwidOrder['predictedPackage']>[number] {
+  const shipped = items.filter((i) => i.isShippingRequired);
+  const weight = round2(shipped.reduce((s, i) => s + (i.weight ?? 0) * (i.quantity ?? 1), 0));
+  const declaredValue = round2(shipped.reduce((s, i) => s + (i.price ?? 0) * (i.quantity ?? 1), 0));
+  const sized = shipped.every((i) => i.dimensions && i.dimensions.length > 0 && i.dimensions.width > 0 && i.dimensions.height > 0);
+  if (shipped.length === 0 || !sized) return { length: 0, width: 0, height: 0, weight, declaredValue };
+  const dims = shipped.map((i) => ({ ...(i.dimensions as { length: number; width: number; height: number }), q: i.quantity ?? 1 }));
+  return {
+    length: Math.max(...dims.map((d) => d.length)),
+    width: Math.max(...dims.map((d) => d.width)),
+    height: round2(dims.reduce((s, d) => s + d.height * d.q, 0)),
+    weight,
+    declaredValue,
+  };
 }
 
 function applyStatus(order: DemoOrder, kind: DemoOrderKind, rng: Rng): void {

@@ -126,13 +126,20 @@ export class EcwidState {
     // Deprecated but still present in every real response: orderNumber = internalId, vendorOrderNumber = id.
     order.orderNumber ??= order.internalId;
     order.vendorOrderNumber ??= order.id;
+    order.publicUid ??= order.id;
+    // Always present in current responses, `[]` when Ecwid predicts no parcel (docs examples K8XTQ and EBJFT).
+    order.predictedPackage ??= [];
     const now = this.nowSeconds();
     if (order.createTimestamp === undefined) {
       order.createTimestamp = previous?.createTimestamp ?? (order.createDate ? parseEcwidDate(order.createDate) : undefined) ?? now;
     }
     order.createDate ??= formatEcwidDate(order.createTimestamp);
     this.touch(order);
-    for (const item of order.items ?? []) item.id ??= this.nextLineId++;
+    for (const item of order.items ?? []) {
+      item.id ??= this.nextLineId++;
+      // Every item of a real response has dimensions, zeros when the product has none.
+      item.dimensions ??= { length: 0, width: 0, height: 0 };
+    }
     store.orders.set(order.id, order);
     return clone(order);
   }
@@ -180,6 +187,11 @@ export class EcwidState {
   private touch(order: EcwidOrder): void {
     order.updateTimestamp = this.nowSeconds();
     order.updateDate = formatEcwidDate(order.updateTimestamp);
+    // Current responses carry the checkout extra fields twice: the `orderExtraFields` array and the `extraFields`
+    // map (id → value, `{}` when there are none).
+    const map: Record<string, string> = { ...order.extraFields };
+    for (const f of order.orderExtraFields ?? []) if (f.id) map[f.id] = f.value ?? '';
+    order.extraFields = map;
   }
 
   private newOrderId(store: StoreRecord): string {

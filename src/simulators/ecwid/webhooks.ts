@@ -13,7 +13,8 @@ export interface WebhookBody {
   eventId: string;
   eventCreated: number;
   storeId: number;
-  entityId?: number;
+  /** Orders: the internal order ID. `application.*`: the store ID as a quoted string, as in Ecwid's example. */
+  entityId?: number | string;
   eventType: string;
   data: WebhookData;
 }
@@ -47,7 +48,7 @@ export class WebhookSender {
     storeId: number,
     eventType: string,
     data: WebhookData,
-    entityId: number | undefined,
+    entityId: number | string | undefined,
     signWith?: string,
   ): Promise<{ status: number; eventId: string }> {
     if (!this.url) throw new Error('Ecwid simulator: no webhook URL set (call setWebhookUrl first)');

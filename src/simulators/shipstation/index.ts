@@ -1,6 +1,6 @@
 /**
  * A local ShipStation V1 API (https://ssapi.shipstation.com) as a real HTTP server, faithful to
- * /work/shared/reference/shipstation-api.md: Basic auth, 40 requests per minute per key+secret with
+ * ShipStation's V1 API documentation (https://www.shipstation.com/docs/api/): Basic auth, 40 requests per minute per key+secret with
  * X-Rate-Limit-* headers, orders upserted by orderKey (createorder / createorders), soft delete, shipments with
  * SHIP_NOTIFY webhooks, stores and carriers, ASP.NET-style errors.
  *

@@ -68,6 +68,13 @@ function build(
       modifyDate: now,
     } as SimOrderItem;
   });
+  // The model's full shape whatever was sent, and each customs line gets its read-only customsItemId.
+  const intl = body.internationalOptions;
+  const internationalOptions = {
+    contents: intl?.contents ?? null,
+    customsItems: intl?.customsItems ? intl.customsItems.map((c) => ({ ...c, customsItemId: state.nextId('item') })) : null,
+    nonDelivery: intl?.nonDelivery ?? null,
+  };
   const subtotal = items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0);
   const order = {
     paymentDate: null,
@@ -90,14 +97,14 @@ function build(
     shipDate: null,
     holdUntilDate: null,
     weight: { value: 0, units: 'ounces' },
-    dimensions: null,
     insuranceOptions: { provider: null, insureShipment: false, insuredValue: 0 },
-    internationalOptions: { contents: null, customsItems: null, nonDelivery: null },
     tagIds: null,
     externallyFulfilled: false,
     externallyFulfilledBy: null,
     labelMessages: null,
     ...input,
+    dimensions: body.dimensions ?? null,
+    internationalOptions,
     billTo: address(body.billTo),
     shipTo: address(body.shipTo),
     items,

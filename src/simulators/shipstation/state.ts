@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ShipStationOrder, ShipStationOrderItem, ShipStationShipment, ShipStationWeight } from '../../domain/shipstation';
+import type { ShipStationDimensions, ShipStationOrder, ShipStationOrderItem, ShipStationShipment, ShipStationWeight } from '../../domain/shipstation';
 import { pacificDateTime } from './dates';
 
 export interface ShipStationSimAccount {
@@ -52,7 +52,7 @@ export interface SimShipment extends ShipStationShipment {
   marketplaceNotified: boolean;
   notifyErrorMessage: string | null;
   weight: ShipStationWeight | null;
-  dimensions: null;
+  dimensions: ShipStationDimensions | null;
   insuranceOptions: { provider: string | null; insureShipment: boolean; insuredValue: number };
   advancedOptions: {
     billToParty: null;

@@ -1,10 +1,39 @@
 import { z } from 'zod';
-import { SHIPSTATION_ORDER_STATUSES } from '../../domain/shipstation';
+import { CUSTOMS_CONTENTS, NON_DELIVERY_OPTIONS, SHIPSTATION_ORDER_STATUSES } from '../../domain/shipstation';
 import type { ModelState } from './errors';
 
 const text = z.string().nullish();
 const money = z.number().nullish();
 const weight = z.looseObject({ value: z.number(), units: z.enum(['pounds', 'ounces', 'grams']) }).nullish();
+
+/** Dimensions model: `{length, width, height, units: "inches"|"centimeters"}`; the docs' createorder example has it. */
+const dimensions = z
+  .looseObject({
+    length: z.number().nonnegative(),
+    width: z.number().nonnegative(),
+    height: z.number().nonnegative(),
+    units: z.enum(['inches', 'centimeters']),
+  })
+  .nullish();
+
+/** CustomsItem model. `customsItemId` is read-only; `value` is per unit in US dollars; the country is ISO-2. */
+const customsItem = z.looseObject({
+  customsItemId: z.number().int().nullish(),
+  description: text,
+  quantity: z.number().int().nonnegative(),
+  value: z.number().nonnegative(),
+  harmonizedTariffCode: text,
+  countryOfOrigin: z.string().regex(/^[A-Z]{2}$/).nullish(),
+});
+
+/** InternationalOptions model. The docs' createorder example sends `{contents: null, customsItems: null}`. */
+const internationalOptions = z
+  .looseObject({
+    contents: z.enum(CUSTOMS_CONTENTS).nullish(),
+    customsItems: z.array(customsItem).nullish(),
+    nonDelivery: z.enum(NON_DELIVERY_OPTIONS).nullish(),
+  })
+  .nullish();
 
 const address = z.looseObject({
   name: text,
@@ -61,6 +90,8 @@ export const orderSchema = z.looseObject({
   paymentMethod: text,
   requestedShippingService: text,
   weight,
+  dimensions,
+  internationalOptions,
   advancedOptions: z
     .looseObject({
       storeId: z.number().int().nullish(),
