@@ -7,8 +7,9 @@ import { decideImport, type ImportSettings } from '../domain/order-filter';
 import { mapOrder } from '../domain/order-mapping';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
-import { shippedThroughShipStation } from '../domain/shipment-update';
+import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../domain/shipment-update';
 import { pickStockLocation } from '../domain/stock-location';
+import { pickCustomsInfo, storeCountryOf, type CustomsContext, type CustomsProductInfo } from '../domain/customs';
 import { importLatencySeconds, ordersProcessed } from '../observability/metrics';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
@@ -109,12 +110,23 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
   }
 
   if (ss && accepted.length > 0) {
-    // Look-ups for the mapping: the weight unit, and the stock location of each distinct product.
+    // Look-ups for the mapping: the store's units, currency and country, and each distinct product's stock
+    // location and customs facts.
     const catalog = storeCache(input.storeId);
-    const weightUnit = await catalog('profile', () => classified(() => ecwid.getProfile())).then(
-      (p) => (p.formatsAndUnits?.weightUnit ?? 'KILOGRAM') as EcwidWeightUnit,
-    );
-    const stockLocations = await lookUpStockLocations(ecwid, accepted.flatMap((a) => a.physicalItems), input.settings, catalog);
+    const profile = await catalog('profile', () => classified(() => ecwid.getProfile()));
+    const weightUnit = (profile.formatsAndUnits?.weightUnit ?? 'KILOGRAM') as EcwidWeightUnit;
+    const products = await lookUpProductFacts(ecwid, accepted.flatMap((a) => a.physicalItems), input.settings, catalog);
+    const stockLocations = Object.fromEntries(Object.entries(products).map(([pid, f]) => [pid, f?.stockLocation]));
+    // Only an explicit `customs: false` turns declarations off: absent (connections made before it) means on.
+    const customs: CustomsContext | undefined =
+      input.settings.customs === false
+        ? undefined
+        : {
+            storeCountry: storeCountryOf(profile),
+            currency: profile.formatsAndUnits?.currency,
+            currencyRate: profile.formatsAndUnits?.currencyRate,
+            products,
+          };
     heartbeat({ stage: 'looked-up' });
 
     // 3. map (pure), and the rule that a closed order is never created
@@ -130,6 +142,8 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
           stockLocations,
           giftFieldNames: input.settings.giftFieldNames,
           giftMessageFieldNames: input.settings.giftMessageFieldNames,
+          dimensionsUnit: profile.formatsAndUnits?.dimensionsUnit,
+          customs,
         }).order;
       } catch (err) {
         // Only a mapping error is this order's own failure; an API error below is retried for the whole page.
@@ -141,6 +155,12 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         // the order back here): ShipStation has it shipped already. No look-up: a packer's batch of 500 labels
         // must not cost 500 ShipStation calls.
         outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
+        continue;
+      }
+      if (!CLOSED_SHIPSTATION_STATUSES.includes(a.status) && partlyShippedThroughShipStation(a.order)) {
+        // A split order's first labels were written back: ShipStation holds it as several orders, one of them
+        // shipped. Sending the whole order again would put the shipped items back on the open part.
+        outcomes.push({ id, outcome: 'skipped', reason: 'partly_shipped_in_shipstation', updateTimestamp: a.order.updateTimestamp });
         continue;
       }
       if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
@@ -235,26 +255,51 @@ async function fetchOrdersById(ecwid: EcwidClient, orderIds: string[]): Promise<
   return { orders, total: orders.length + missingIds.length + unreadable.length, missingIds, unreadable };
 }
 
+/** What the mapping reads from a product: its stock location and its customs facts. */
+export interface ProductFacts extends CustomsProductInfo {
+  stockLocation?: string;
+}
+
+/**
+ * One look-up per distinct product (cached per store), read for both the stock location and the customs facts.
+ * Only the picked facts are cached, not the product, so the cache stays small.
+ */
+export async function lookUpProductFacts(
+  ecwid: EcwidClient,
+  items: NonNullable<EcwidOrder['items']>,
+  settings: ConnectionSettings,
+  cached: LookupCache,
+): Promise<Record<string, ProductFacts | undefined>> {
+  const productIds = [...new Set(items.map((i) => i.productId).filter((p): p is number => typeof p === 'number' && p > 0))];
+  const key = [settings.stockLocationAttribute, settings.customsTariffCodeAttribute, settings.customsCountryOfOriginAttribute]
+    .map((a) => a ?? '')
+    .join(':');
+  const entries = await mapWithConcurrency(productIds, PRODUCT_LOOKUP_CONCURRENCY, async (pid) => {
+    const facts = await cached(`product:${pid}:${key}`, async (): Promise<ProductFacts | undefined> => {
+      try {
+        const product = await ecwid.getProduct(pid);
+        const location = pickStockLocation(product, settings.stockLocationAttribute);
+        return { ...(location !== undefined ? { stockLocation: location } : {}), ...pickCustomsInfo(product, settings) };
+      } catch (err) {
+        // A deleted product has no location nor customs facts; the order still imports without them.
+        if (err instanceof ApiError && err.status === 404) return undefined;
+        throw err;
+      }
+    });
+    return [String(pid), facts] as const;
+  }).catch((err: unknown) => classified(() => Promise.reject(err)));
+  return Object.fromEntries(entries);
+}
+
+/** The stock location of each product (see `lookUpProductFacts`). */
 export async function lookUpStockLocations(
   ecwid: EcwidClient,
   items: NonNullable<EcwidOrder['items']>,
   settings: ConnectionSettings,
   cached: LookupCache,
 ): Promise<Record<string, string | undefined>> {
-  const productIds = [...new Set(items.map((i) => i.productId).filter((p): p is number => typeof p === 'number' && p > 0))];
-  const entries = await mapWithConcurrency(productIds, PRODUCT_LOOKUP_CONCURRENCY, async (pid) => {
-    const location = await cached(`product:${pid}:${settings.stockLocationAttribute ?? ''}`, async () => {
-      try {
-        return pickStockLocation(await ecwid.getProduct(pid), settings.stockLocationAttribute);
-      } catch (err) {
-        // A deleted product has no location; the order still imports without one.
-        if (err instanceof ApiError && err.status === 404) return undefined;
-        throw err;
-      }
-    });
-    return [String(pid), location] as const;
-  }).catch((err: unknown) => classified(() => Promise.reject(err)));
-  return Object.fromEntries(entries);
+  const facts = await lookUpProductFacts(ecwid, items, settings, cached);
+  return Object.fromEntries(Object.entries(facts).map(([pid, f]) => [pid, f?.stockLocation]));
 }
 
 /**
@@ -271,7 +316,9 @@ export async function findShipStationOrder(
   ref: { orderKey: string; orderNumber: string },
 ): Promise<ShipStationOrder | undefined> {
   const res = await ss.listOrders({ orderNumber: ref.orderNumber, pageSize: 100 });
-  return res.orders.find((o) => o.orderKey === ref.orderKey);
+  // A split order is several ShipStation orders with one key: the open one is the one that can still change.
+  const ours = res.orders.filter((o) => o.orderKey === ref.orderKey);
+  return ours.find((o) => !CLOSED_SHIPSTATION_STATUSES.includes(o.orderStatus)) ?? ours[0];
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { ActivityDeps } from './deps';
-import type { EcwidOrderUpdate } from '../domain/ecwid';
 import { importOrderPage, type ImportOrdersInput } from './import-orders';
 import { withHeartbeats } from './deps';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
@@ -49,8 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     fetchShipNotice: (input: { storeId: number; resourceUrl: string }) => fetchShipNotice(deps, input),
     deliverShipNotices: (input: { groups: ShipNoticeGroup[]; source: string }) => deliverShipNotices(deps, input),
     prepareFulfillment: (input: { storeId: number; orderId: string }) => prepareFulfillment(deps, input),
-    writeFulfillmentToEcwid: (input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number; keepNotesToBuyer?: boolean }) =>
-      writeFulfillmentToEcwid(deps, input),
+    writeFulfillmentToEcwid: (input: Parameters<typeof writeFulfillmentToEcwid>[1]) => writeFulfillmentToEcwid(deps, input),
     checkStoreAccess: (input: { storeId: number }) => checkStoreAccess(deps, input),
     // The ShipStation account (workflows/shipstation-account.ts): membership, SHIP_NOTIFY, reconciliation.
     joinShipStationAccount: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings }) =>

@@ -3,14 +3,18 @@ import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client 
 import { ApiError } from '../clients/http';
 import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
-import { compactShipment, type CompactShipment, type RoutedOrder } from '../domain/shipment-notice';
-import type { EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
-import type { ShipStationShipment } from '../domain/shipstation';
+import { asShipment, compactShipment, type CompactShipment, type RoutedOrder } from '../domain/shipment-notice';
+import { LINES_KEPT, partialShipmentUpdate, shipmentProgress, type ShippedLine } from '../domain/shipment-progress';
+import type { EcwidFulfillmentStatus, EcwidOrder, EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
+import { physicalItemsOf } from '../domain/order-filter';
+import type { ShipStationOrder, ShipStationShipment } from '../domain/shipstation';
+import type { ShipStationClient } from '../clients/shipstation-client';
 import { fulfillmentLatencySeconds } from '../observability/metrics';
 import { ECWID_ORDER_ID, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
   credentialsQuery,
   shipNoticeSignal,
+  statusQuery,
   type ConnectionCredentials,
   type ConnectionSettings,
   type ShipNotice,
@@ -19,7 +23,6 @@ import {
 import { ecwidFor, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
 import { classified, toActivityFailure } from './failures';
-import { findShipStationOrder } from './import-orders';
 import { toShipStationDateTime } from '../domain/dates';
 
 /** Shipments of one resource URL, grouped by the Ecwid order they belong to. */
@@ -188,17 +191,7 @@ export interface PreparedFulfillment {
 export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<PreparedFulfillment> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = shipstationFor(deps, credentials);
-  const key = orderKey(input.storeId, { id: input.orderId });
-  const ssOrder = await classified(() => findShipStationOrder(ss, { orderKey: key, orderNumber: input.orderId }));
-  const list = await classified(() =>
-    ss.listShipments({
-      ...(ssOrder?.orderId ? { orderId: ssOrder.orderId } : { orderNumber: input.orderId }),
-      pageSize: 500,
-      includeShipmentItems: 'true',
-    }),
-  );
-  const shipments = (list.shipments ?? []).filter((s) => s.orderKey === key);
-  const notesToBuyer = (ssOrder as { notesToBuyer?: string | null } | undefined)?.notesToBuyer ?? undefined;
+  const { shipments, notesToBuyer } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
   const update = buildFulfillmentUpdate(shipments, { notesToBuyer });
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
   const compact = shipments.map(compactShipment);
@@ -208,30 +201,209 @@ export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: n
 }
 
 /**
+ * Every ShipStation order of an Ecwid order (a split order is several, all with its orderKey) and their labels,
+ * read with their items. `notesToBuyer`: the first order's, where the API shows it.
+ */
+export async function readOrderShipments(
+  ss: ShipStationClient,
+  storeId: number,
+  orderId: string,
+): Promise<{ shipments: ShipStationShipment[]; notesToBuyer?: string }> {
+  const key = orderKey(storeId, { id: orderId });
+  // orderNumber filters "starts with": the split orders ("<n>-1") come along; the orderKey picks ours.
+  const orders = (await ss.listOrders({ orderNumber: orderId, pageSize: 100 })).orders.filter((o) => o.orderKey === key);
+  const ids = [...new Set(orders.map((o) => o.orderId).filter((id): id is number => typeof id === 'number'))];
+  const lists = ids.length > 0 ? ids.map((id) => ({ orderId: id })) : [{ orderNumber: orderId }];
+  const shipments: ShipStationShipment[] = [];
+  for (const q of lists) {
+    const list = await ss.listShipments({ ...q, pageSize: 500, includeShipmentItems: 'true' });
+    for (const s of list.shipments ?? []) if (s.orderKey === key && !shipments.some((x) => x.shipmentId === s.shipmentId)) shipments.push(s);
+  }
+  const notesToBuyer = orders.map((o) => o.notesToBuyer).find((n) => typeof n === 'string' && n !== '') ?? undefined;
+  return { shipments, ...(notesToBuyer ? { notesToBuyer } : {}) };
+}
+
+/** What one write did, for the `shipmentStatus` query: complete or partial, and which items shipped under which number. */
+export interface FulfillmentWritten {
+  complete: boolean;
+  /** The fulfillment status written; absent when the order's status was left as it was. */
+  fulfillmentStatus?: string;
+  /** Live labels cover only part of the order, which Ecwid already has SHIPPED (or beyond): left so (no un-shipping). */
+  keptShipped?: boolean;
+  ordered: number;
+  shipped: number;
+  lines: ShippedLine[];
+  /** Ecwid orders merged into this one in ShipStation that were handed this order's labels. */
+  mergedOrders?: string[];
+}
+
+/**
  * Writes a prepared update to the Ecwid order, keeping the order's other extra fields. `keepNotesToBuyer`: the
  * update was computed from notices, which cannot tell ShipStation's notes to buyer, so the notes an earlier update
  * wrote stay (instead of being removed as no longer applying).
+ *
+ * With `shipments` (the order's labels, with their items), the shipped quantities are compared with the Ecwid
+ * order's physical items (split orders, see domain/shipment-progress.ts): a partial shipment is not marked
+ * SHIPPED. A partial result computed from notices alone is checked against ShipStation's own list first (an
+ * earlier label may be missing from them: its write-back closed since). Labels of a merged ShipStation order are
+ * handed to the write-backs of the other Ecwid orders merged into it.
  */
 export async function writeFulfillmentToEcwid(
   deps: ActivityDeps,
-  input: { storeId: number; orderId: string; update: EcwidOrderUpdate; newestLabelAt?: number; keepNotesToBuyer?: boolean },
-): Promise<void> {
+  input: {
+    storeId: number;
+    orderId: string;
+    update: EcwidOrderUpdate;
+    newestLabelAt?: number;
+    keepNotesToBuyer?: boolean;
+    shipments?: CompactShipment[];
+  },
+): Promise<FulfillmentWritten | undefined> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ecwid = ecwidFor(deps, input.storeId, credentials);
+  let written: FulfillmentWritten | undefined;
+  let current: EcwidOrder;
+  try {
+    current = await ecwid.getOrder(input.orderId);
+  } catch (err) {
+    throw ecwidFailure(err, input.orderId);
+  }
+  let update = input.update;
+  let labels = input.shipments;
+  let keepNotes = input.keepNotesToBuyer;
+  if (labels && update.fulfillmentStatus === 'SHIPPED') {
+    const physical = physicalItemsOf(current);
+    let progress = shipmentProgress(physical, labels);
+    if (!progress.complete && input.keepNotesToBuyer) {
+      // Computed from notices: ShipStation's list may know labels they did not carry.
+      const listed = await classified(() => readOrderShipments(shipstationFor(deps, credentials), input.storeId, input.orderId));
+      const known = new Map(labels.map((l) => [l.shipmentId, l]));
+      for (const s of listed.shipments) known.set(s.shipmentId, compactShipment(s));
+      if (known.size > labels.length) {
+        labels = [...known.values()];
+        const recomputed = buildFulfillmentUpdate(labels.map(asShipment), { notesToBuyer: listed.notesToBuyer });
+        if (!('noUpdate' in recomputed)) {
+          update = recomputed;
+          keepNotes = listed.notesToBuyer === undefined;
+        }
+        progress = shipmentProgress(physical, labels);
+      }
+    }
+    const mergedOrders = progress.foreignItems > 0 ? await handOverMergedLabels(deps, credentials, input.storeId, input.orderId, labels) : [];
+    let keptShipped = false;
+    if (!progress.complete) {
+      const partialShipmentStatus = await partialShipmentStatusOf(deps, input.storeId);
+      const decision = partialShipmentUpdate(update, progress, { currentStatus: current.fulfillmentStatus, partialShipmentStatus });
+      update = decision.update;
+      keptShipped = decision.keptShipped;
+      if (keptShipped) {
+        deps.logger.warn(
+          { storeId: input.storeId, orderId: input.orderId, shipped: progress.shipped, ordered: progress.ordered },
+          'live labels cover only part of an order Ecwid has shipped (a label was voided): it stays shipped',
+        );
+      }
+    }
+    written = {
+      complete: progress.complete,
+      ...(update.fulfillmentStatus ? { fulfillmentStatus: update.fulfillmentStatus } : {}),
+      ...(keptShipped ? { keptShipped } : {}),
+      ordered: progress.ordered,
+      shipped: progress.shipped,
+      lines: progress.lines.slice(0, LINES_KEPT),
+      ...(mergedOrders.length > 0 ? { mergedOrders } : {}),
+    };
+  }
   try {
     // Ours are all rewritten, so a field that no longer applies (a voided second parcel) goes away.
-    const current = await ecwid.getOrder(input.orderId);
     const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
-    if (input.keepNotesToBuyer) ours.delete(SHIPSTATION_EXTRA_FIELD_IDS.notesToBuyer);
+    if (keepNotes) ours.delete(SHIPSTATION_EXTRA_FIELD_IDS.notesToBuyer);
     const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
-    await ecwid.updateOrder(input.orderId, { ...input.update, orderExtraFields: [...kept, ...(input.update.orderExtraFields ?? [])] });
+    await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') {
-      throw ApplicationFailure.nonRetryable(`Ecwid order ${input.orderId} no longer exists (404)`, 'EcwidOrderNotFound');
-    }
-    throw toActivityFailure(err);
+    throw ecwidFailure(err, input.orderId);
   }
-  if (input.newestLabelAt) fulfillmentLatencySeconds.observe(Math.max(0, (Date.now() - input.newestLabelAt) / 1000));
+  if (input.newestLabelAt && (written?.complete ?? true)) fulfillmentLatencySeconds.observe(Math.max(0, (Date.now() - input.newestLabelAt) / 1000));
+  return written;
+}
+
+function ecwidFailure(err: unknown, orderId: string): unknown {
+  if (err instanceof ApiError && err.status === 404 && err.code !== 'STORE_NOT_FOUND') {
+    return ApplicationFailure.nonRetryable(`Ecwid order ${orderId} no longer exists (404)`, 'EcwidOrderNotFound');
+  }
+  return toActivityFailure(err);
+}
+
+const partialStatusInFlight = new Map<number, Promise<EcwidFulfillmentStatus | undefined>>();
+
+/**
+ * The store's `partialShipmentStatus` setting, read from its sync workflow; asked only for partial shipments, and
+ * shared by the writes asking at the same moment (a split batch), like the credentials. Nothing is kept once
+ * answered: a settings change shows at the next partial shipment.
+ */
+export async function partialShipmentStatusOf(deps: ActivityDeps, storeId: number): Promise<EcwidFulfillmentStatus | undefined> {
+  const asked = partialStatusInFlight.get(storeId);
+  if (asked) return asked;
+  const answer = openWorkflowsOnly(temporal(deps))
+    .getHandle(storeSyncWorkflowId(storeId))
+    .query(statusQuery)
+    .then((st) => st.settings.partialShipmentStatus)
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) return undefined;
+      throw err;
+    })
+    .finally(() => partialStatusInFlight.delete(storeId));
+  partialStatusInFlight.set(storeId, answer);
+  return answer;
+}
+
+/** A ShipStation order's read-only merge fields (V1 AdvancedOptions). */
+interface MergeFields {
+  advancedOptions?: { mergedOrSplit?: boolean | null; mergedIds?: number[] | null; parentId?: number | null } | null;
+}
+
+/**
+ * A merged ShipStation order ships every Ecwid order merged into it: its labels (which carry items of the other
+ * orders) are handed to their write-backs, marked `mergedFrom`. Asked only when a label carries items foreign to
+ * this order; labels handed over are never handed on. Returns the Ecwid order IDs handed to.
+ */
+async function handOverMergedLabels(
+  deps: ActivityDeps,
+  credentials: ConnectionCredentials,
+  storeId: number,
+  orderId: string,
+  labels: CompactShipment[],
+): Promise<string[]> {
+  const own = labels.filter((l) => l.mergedFrom === undefined && typeof l.orderId === 'number');
+  const ssOrderIds = [...new Set(own.map((l) => l.orderId as number))];
+  if (ssOrderIds.length === 0) return [];
+  const ss = shipstationFor(deps, credentials);
+  const key = orderKey(storeId, { id: orderId });
+  const targets = new Map<string, RoutedOrder>();
+  for (const ssOrderId of ssOrderIds) {
+    const order = await classified(() => getOrderOrUndefined(ss, ssOrderId));
+    const mergedIds = (order as MergeFields | undefined)?.advancedOptions?.mergedIds ?? [];
+    for (const mergedId of Array.isArray(mergedIds) ? mergedIds : []) {
+      if (typeof mergedId !== 'number' || mergedId === ssOrderId) continue;
+      const merged = await classified(() => getOrderOrUndefined(ss, mergedId));
+      const ref = merged ? parseOrderKey(merged.orderKey ?? '') : null;
+      // Only the same store's orders: another store's labels are its own connection's business.
+      if (!ref || ref.storeId !== storeId || ref.orderId === orderId) continue;
+      const target = targets.get(ref.orderId) ?? { storeId, orderId: ref.orderId, shipments: [] };
+      for (const l of own.filter((x) => x.orderId === ssOrderId)) target.shipments.push({ ...l, mergedFrom: key });
+      targets.set(ref.orderId, target);
+    }
+  }
+  if (targets.size > 0) await deliverRoutedOrders(deps, [...targets.values()], `merged:${key}`);
+  return [...targets.keys()];
+}
+
+async function getOrderOrUndefined(ss: ShipStationClient, orderId: number): Promise<ShipStationOrder | undefined> {
+  try {
+    return await ss.getOrder(orderId);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
 }
 
 /** Lists labels created since the last check, and feeds them to the same shipment workflows (lost webhooks). */

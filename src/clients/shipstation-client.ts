@@ -177,6 +177,11 @@ export class ShipStationClient {
     return this.call(`/orders?${params.toString()}`);
   }
 
+  /** GET /orders/{orderId}: one order, with its read-only `advancedOptions.mergedIds` / `parentId`. */
+  getOrder(orderId: number): Promise<ShipStationOrder> {
+    return this.call(`/orders/${encodeURIComponent(String(orderId))}`);
+  }
+
   listShipments(q: Record<string, string | number>): Promise<ShipStationShipmentPage> {
     const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
     return this.call(`/shipments?${params.toString()}`);

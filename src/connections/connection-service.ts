@@ -8,6 +8,7 @@ import {
   pauseSignal,
   resumeSignal,
   retryShipmentSignal,
+  shipmentStatusQuery,
   statusQuery,
   syncNowSignal,
   updateConnectionSignal,
@@ -16,6 +17,7 @@ import {
   type ConnectionStatus,
   type ConnectionUpdate,
   type OrderDecision,
+  type ShipmentStatus,
   type SyncNowRequest,
 } from '../workflows/definitions';
 import type { StoreSyncInput } from '../workflows/store-sync';
@@ -58,7 +60,8 @@ export class ConnectionService {
   }
 
   /** Connects a store, or updates it if already connected (never a second workflow). */
-  async connect(body: CreateConnectionBody): Promise<{ created: boolean; storeId: number }> {
+  /** `by`: who asks, an operator (API, OAuth, operator page) or the store's merchant (the Ecwid app page). */
+  async connect(body: CreateConnectionBody, by: 'merchant' | 'operator' = 'operator'): Promise<{ created: boolean; storeId: number }> {
     await verifyEcwidAccess(this.opts.ecwidApiUrl, body.ecwidStoreId, body.ecwidAccessToken);
     const credentials: ConnectionCredentials = {
       ecwidAccessToken: body.ecwidAccessToken,
@@ -66,7 +69,7 @@ export class ConnectionService {
         ? { shipstation: { apiKey: body.shipstationApiKey, apiSecret: body.shipstationApiSecret } }
         : {}),
     };
-    const partial = settingsFrom(body);
+    const partial: Partial<ConnectionSettings> = { ...settingsFrom(body), connectedBy: by };
     // A connected store's credentials are merged by its workflow: a new Ecwid token leaves its ShipStation account
     // alone; only keys given here, or an explicit `useDefaultShipStationAccount`, move it to another account.
     const update: ConnectionUpdate = {
@@ -124,14 +127,16 @@ export class ConnectionService {
     // A few queries at a time: each one is a workflow task on the worker.
     for (let i = 0; i < ids.length; i += 20) {
       const batch = await Promise.all(ids.slice(i, i + 20).map((id) => this.status(id).catch(() => undefined)));
-      out.push(...batch.filter((s): s is ConnectionStatus => s !== undefined));
+      out.push(...batch.filter((s): s is NonNullable<typeof s> => s !== undefined));
     }
     return out.sort((a, b) => a.storeId - b.storeId);
   }
 
-  async status(storeId: number): Promise<(ConnectionStatus & { retrying?: RetryingActivity }) | undefined> {
+  async status(storeId: number): Promise<(ConnectionStatus & { retrying?: RetryingActivity; connectedBy: 'merchant' | 'operator' }) | undefined> {
     try {
-      const status = await this.handle(storeId).query(statusQuery);
+      const queried = await this.handle(storeId).query(statusQuery);
+      // Connections older than the merchant app page were all made by an operator.
+      const status = { ...queried, connectedBy: queried.settings?.connectedBy ?? ('operator' as const) };
       const retrying = status.syncing ? await this.retrying(storeId) : undefined;
       return retrying ? { ...status, retrying } : status;
     } catch (err) {
@@ -178,6 +183,28 @@ export class ConnectionService {
     return this.signalIfRunning(storeId, (h) => h.signal(disconnectSignal));
   }
 
+  /**
+   * The store's open shipment write-backs (an order's stays open 30 days after its last label), newest first, each
+   * with which items shipped under which tracking number (the `shipmentStatus` query). At most `limit`.
+   */
+  async recentShipments(storeId: number, limit = 20): Promise<ShipmentStatus[]> {
+    const query = `WorkflowType="shipmentWriteBack" AND ExecutionStatus="Running" AND ${ECWID_STORE_ID.name}="${storeId}"`;
+    const ids: string[] = [];
+    for await (const wf of this.opts.client.workflow.list({ query, pageSize: limit })) {
+      ids.push(wf.workflowId);
+      if (ids.length >= limit) break;
+    }
+    const statuses = await Promise.all(
+      ids.map((id) =>
+        this.opts.client.workflow
+          .getHandle(id)
+          .query(shipmentStatusQuery)
+          .catch(() => undefined),
+      ),
+    );
+    return statuses.filter((st): st is ShipmentStatus => st !== undefined);
+  }
+
   /** Resumes the store's parked shipment write-backs (after a reconnect, or by an operator). */
   async retryParkedShipments(storeId: number): Promise<number> {
     let n = 0;
@@ -213,5 +240,9 @@ export function settingsFrom(body: Partial<CreateConnectionBody>): Partial<Conne
   if (body.stockLocationAttribute !== undefined) s.stockLocationAttribute = body.stockLocationAttribute;
   if (body.giftFieldNames !== undefined) s.giftFieldNames = body.giftFieldNames;
   if (body.giftMessageFieldNames !== undefined) s.giftMessageFieldNames = body.giftMessageFieldNames;
+  if (body.partialShipmentStatus !== undefined) s.partialShipmentStatus = body.partialShipmentStatus;
+  if (body.customs !== undefined) s.customs = body.customs;
+  if (body.customsTariffCodeAttribute !== undefined) s.customsTariffCodeAttribute = body.customsTariffCodeAttribute;
+  if (body.customsCountryOfOriginAttribute !== undefined) s.customsCountryOfOriginAttribute = body.customsCountryOfOriginAttribute;
   return s;
 }

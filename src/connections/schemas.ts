@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOM_STATUSES } from '../domain/ecwid';
+import { CUSTOM_STATUSES, type EcwidCustomStatus } from '../domain/ecwid';
 
 /** Request bodies of the HTTP API; the same schemas validate requests and describe them in /openapi.json. */
 export const shipstationStatusSchema = z.enum(['awaiting_payment', 'awaiting_shipment', 'shipped', 'on_hold', 'cancelled']);
@@ -19,6 +19,28 @@ export const connectionSettingsSchema = z.object({
   stockLocationAttribute: z.string().trim().min(1).max(100).optional(),
   giftFieldNames: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
   giftMessageFieldNames: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+  customs: z
+    .boolean()
+    .optional()
+    .describe("Fill customs declarations of international orders (default true); false leaves them to ShipStation's customs defaults"),
+  customsTariffCodeAttribute: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Product attribute holding the HS tariff code; default: one whose name mentions "HS" or "tariff"'),
+  customsCountryOfOriginAttribute: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Product attribute holding the two-letter country of origin; default: one whose name mentions "origin"'),
+  partialShipmentStatus: z
+    .enum(['CUSTOM_FULFILLMENT_STATUS_1', 'CUSTOM_FULFILLMENT_STATUS_2', 'CUSTOM_FULFILLMENT_STATUS_3'] satisfies EcwidCustomStatus[])
+    .optional()
+    .describe('Ecwid fulfillment status of a partly shipped (split) order, e.g. your custom "Partially shipped"; unset: PROCESSING'),
 });
 
 export const createConnectionSchema = connectionSettingsSchema
@@ -56,7 +78,9 @@ export const ecwidWebhookSchema = z.object({
   eventId: z.string().min(1).max(200),
   eventCreated: z.number().int(),
   storeId: z.number().int().positive(),
-  entityId: z.number().optional(),
+  // Orders: the internal order ID. `application.*` events send the store ID quoted ("entityId":"1003" in Ecwid's
+  // example), and refusing those would leave an uninstall unprocessed while Ecwid retries it for a day.
+  entityId: z.union([z.number(), z.string().max(100)]).optional(),
   eventType: z.string().min(1).max(100),
   data: z.object({ orderId: z.string().min(1).max(100).optional() }).loose().optional(),
 });

@@ -19,7 +19,11 @@ export interface CompactShipment {
   voided: boolean;
   voidDate: string | null;
   isReturnLabel: boolean;
-  items: { lineItemKey: string | null; sku: string | null; quantity: number }[];
+  items: { lineItemKey: string | null; sku: string | null; quantity: number; adjustment?: true }[];
+  /** The ShipStation order the label was bought for (a merged order's label names the merged order). */
+  orderId?: number;
+  /** Set on a label handed over from a merged order's label: the orderKey of the order it was bought for. */
+  mergedFrom?: string;
 }
 
 /** Items kept per label: enough to tell parcels apart, bounded so one odd order cannot bloat a history. */
@@ -29,6 +33,7 @@ interface ShipmentItemLike {
   lineItemKey?: unknown;
   sku?: unknown;
   quantity?: unknown;
+  adjustment?: unknown;
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
@@ -53,7 +58,9 @@ export function compactShipment(s: ShipStationShipment & { shipmentItems?: Shipm
       lineItemKey: i.lineItemKey === null || i.lineItemKey === undefined ? null : text(i.lineItemKey),
       sku: i.sku === null || i.sku === undefined ? null : text(i.sku),
       quantity: amount(i.quantity),
+      ...(i.adjustment === true ? { adjustment: true as const } : {}),
     })),
+    ...(typeof s.orderId === 'number' && s.orderId > 0 ? { orderId: s.orderId } : {}),
   };
 }
 

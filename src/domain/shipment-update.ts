@@ -34,6 +34,8 @@ export const SHIPSTATION_EXTRA_FIELD_IDS = {
   shippingCost: 'shipstation_shipping_cost',
   notesToBuyer: 'shipstation_notes_to_buyer',
   trackingNumbers: 'shipstation_tracking_numbers',
+  /** Only while an order is partly shipped (split in ShipStation): what has shipped so far. */
+  shippedItems: 'shipstation_shipped_items',
 } as const;
 
 const CARRIERS: Record<string, string> = {
@@ -258,4 +260,14 @@ export function shippedThroughShipStation(order: { fulfillmentStatus?: string; o
   if (order.fulfillmentStatus !== 'SHIPPED') return false;
   const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
   return (order.orderExtraFields ?? []).some((f) => typeof f?.id === 'string' && ours.has(f.id));
+}
+
+/**
+ * Whether the write-back recorded a partial shipment on this Ecwid order (a split order's first labels): it carries
+ * the "shipped so far" field only the write-back sets, and is not SHIPPED. Its ShipStation order is split, one part
+ * shipped: a re-import must not send the whole order over the open part.
+ */
+export function partlyShippedThroughShipStation(order: { fulfillmentStatus?: string; orderExtraFields?: { id?: string }[] }): boolean {
+  if (order.fulfillmentStatus === 'SHIPPED') return false;
+  return (order.orderExtraFields ?? []).some((f) => f?.id === SHIPSTATION_EXTRA_FIELD_IDS.shippedItems);
 }

@@ -6,6 +6,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StatusMapping } from '../domain/status-mapping';
 import type { ConnectionState } from '../domain/connection-state';
 import type { CompactShipment } from '../domain/shipment-notice';
+import type { EcwidFulfillmentStatus } from '../domain/ecwid';
+import type { ShippedLine } from '../domain/shipment-progress';
 
 export type { ConnectionState } from '../domain/connection-state';
 export type { CompactShipment } from '../domain/shipment-notice';
@@ -32,6 +34,20 @@ export interface ConnectionSettings {
   stockLocationAttribute?: string;
   giftFieldNames?: string[];
   giftMessageFieldNames?: string[];
+  /** Customs declarations for international orders; only `false` turns them off (absent means on). */
+  customs?: boolean;
+  customsTariffCodeAttribute?: string;
+  customsCountryOfOriginAttribute?: string;
+  /**
+   * The Ecwid fulfillment status of a partly shipped order (a split order's first labels), e.g. the merchant's
+   * custom "Partially shipped" (`CUSTOM_FULFILLMENT_STATUS_1`). Unset: such an order is set to PROCESSING.
+   */
+  partialShipmentStatus?: EcwidFulfillmentStatus;
+  /**
+   * Who connected the store last: its merchant (the Ecwid app page) or an operator (API, OAuth, operator page).
+   * Absent in connections made before the app page existed: an operator made those.
+   */
+  connectedBy?: 'merchant' | 'operator';
 }
 
 export type OrderOutcomeKind = 'imported' | 'skipped' | 'failed' | 'unchanged' | 'cancelled';
@@ -140,8 +156,25 @@ export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDec
 
 // ---- Shipment write-back ----
 
-/** `expired`: parked longer than its bound without a `retry`; the workflow closed as failed. */
-export type ShipmentState = 'updating' | 'delivered' | 'parked' | 'waiting' | 'expired';
+/**
+ * `expired`: parked longer than its bound without a `retry`; the workflow closed as failed. `partial`: written, but
+ * the live labels cover only part of the order's items (a split order; or a void after it was complete).
+ */
+export type ShipmentState = 'updating' | 'delivered' | 'partial' | 'parked' | 'waiting' | 'expired';
+
+/** Which of the order's items have shipped, under which tracking numbers (the last write's view). */
+export interface ShippedItems {
+  complete: boolean;
+  /** The Ecwid fulfillment status written; absent when it was left as it was. */
+  fulfillmentStatus?: string;
+  /** Live labels cover only part of the order, which Ecwid has SHIPPED already: it stays so (a void does not un-ship). */
+  keptShipped?: boolean;
+  ordered: number;
+  shipped: number;
+  lines: ShippedLine[];
+  /** Ecwid orders merged into this one in ShipStation, handed its labels. */
+  mergedOrders?: string[];
+}
 
 export interface ShipNotice {
   /** A SHIP_NOTIFY resource URL, or `reconcile` when found by GET /shipments. */
@@ -187,6 +220,8 @@ export interface ShipmentStatus {
   /** Never listed by ShipStation after every re-check; reconciliation brings them again if they exist. */
   givenUpShipmentIds?: number[];
   lastUpdatedAt?: string;
+  /** Per item: ordered, shipped, and under which tracking numbers (absent before the first write of this release). */
+  shippedItems?: ShippedItems;
 }
 
 export const shipNoticeSignal = defineSignal<[ShipNotice]>('shipNotice');

@@ -97,6 +97,11 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     status.state = state;
     upsertSearchAttributes([{ key: SHIPMENT_STATE, value: state }]);
   };
+  /**
+   * Written: `partial` while the live labels cover only part of the order's items (operators list them with
+   * ShipmentState="partial"), else `delivered`. Writes of earlier releases tell nothing: `delivered`, as then.
+   */
+  const deliveredState = (): ShipmentState => (status.shippedItems && !status.shippedItems.complete ? 'partial' : 'delivered');
 
   setHandler(shipNoticeSignal, (notice?: ShipNotice) => {
     pending.push(notice ?? { source: 'operator', shipmentIds: [] });
@@ -205,14 +210,18 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
           if (!('noUpdate' in update)) {
             const times = labels.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
             // ShipStation cannot tell the notes to buyer here: the ones written earlier stay on the order.
-            await writeFulfillmentToEcwid({
+            // The labels go along (with their items): the activity compares them with the Ecwid order's items, so a
+            // split order's first labels do not mark it SHIPPED. Histories of earlier releases return nothing here.
+            const written = await writeFulfillmentToEcwid({
               storeId: input.storeId,
               orderId: input.orderId,
               update,
               newestLabelAt: times.length > 0 ? Math.max(...times) : undefined,
               keepNotesToBuyer: true,
+              shipments: labels,
             });
             status.lastTrackingNumber = update.trackingNumber ?? status.lastTrackingNumber;
+            if (written) status.shippedItems = written;
           }
           for (const s of noticeShipments) {
             applied.add(s.shipmentId);
@@ -222,14 +231,21 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
           status.lastError = undefined;
           status.parkedReason = noUpdate;
           status.lastUpdatedAt = new Date().toISOString();
-          setState(noUpdate ? 'waiting' : 'delivered');
+          setState(noUpdate ? 'waiting' : deliveredState());
           break;
         }
         const prepared = await prepareFulfillment({ storeId: input.storeId, orderId: input.orderId });
         // A re-check alone rewrites Ecwid only when ShipStation now lists a label that was not written yet.
         const somethingNew = prepared.appliedShipmentIds.some((id) => !applied.has(id));
         if (prepared.update && (fresh || forced || somethingNew)) {
-          await writeFulfillmentToEcwid({ storeId: input.storeId, orderId: input.orderId, update: prepared.update, newestLabelAt: prepared.newestLabelAt });
+          const written = await writeFulfillmentToEcwid({
+            storeId: input.storeId,
+            orderId: input.orderId,
+            update: prepared.update,
+            newestLabelAt: prepared.newestLabelAt,
+            shipments: prepared.shipments,
+          });
+          if (written) status.shippedItems = written;
         }
         recordListed(prepared.appliedShipmentIds, notices);
         // What ShipStation listed is the order's whole story: later notices can be computed from it.
@@ -242,7 +258,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         status.lastError = undefined;
         status.parkedReason = res.noUpdate;
         status.lastUpdatedAt = new Date().toISOString();
-        setState(res.noUpdate ? 'waiting' : 'delivered');
+        setState(res.noUpdate ? 'waiting' : deliveredState());
         break;
       } catch (err) {
         const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;

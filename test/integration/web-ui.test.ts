@@ -70,8 +70,9 @@ function fakeClient(signals: { name: string; args: unknown[] }[]): Client {
   return {
     workflow: {
       getHandle: handle,
-      list: async function* () {
-        yield { workflowId: `store-sync:${FAKE_STORE}` };
+      // The one workflow there is: a store's sync (no shipment write-backs).
+      list: async function* (opts: { query?: string } = {}) {
+        if (!opts.query || opts.query.includes('storeSync')) yield { workflowId: `store-sync:${FAKE_STORE}` };
       },
     },
   } as unknown as Client;

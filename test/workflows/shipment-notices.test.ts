@@ -55,6 +55,7 @@ function fakeActivities(listed: () => number[] = () => []) {
     },
     writeFulfillmentToEcwid: async (input) => {
       writes.push({ update: input.update, keepNotesToBuyer: input.keepNotesToBuyer });
+      return undefined;
     },
   };
   return { activities, writes, prepares: () => prepares };

@@ -34,6 +34,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
+/** Workflows a test started: terminated after it, pass or fail, so that none holds time skipping up. */
+const started: string[] = [];
+afterEach(async () => {
+  for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+});
 
 /** What prepareFulfillment would compute once ShipStation lists these labels (the newest gives the tracking). */
 function prepared(listed: number[]): PreparedFulfillment {
@@ -56,6 +61,7 @@ function fakeActivities(opts: { listed: () => number[]; prepareFails?: () => Err
       const failure = opts.writeFails?.();
       if (failure) throw failure;
       writes.push(input.update);
+      return undefined;
     },
   };
   return { activities, writes, prepares: () => prepares };
@@ -68,6 +74,7 @@ function newOrderId(): string {
 
 /** A label notice for the order, as shipNotify delivers it (signal-with-start). */
 async function notify(taskQueue: string, orderId: string, notice: ShipNotice, extra: Partial<ShipmentWorkflowInput> = {}) {
+  started.push(shipmentWorkflowId(STORE, orderId));
   return env.client.workflow.signalWithStart<typeof shipmentWriteBack, [ShipNotice]>('shipmentWriteBack', {
     workflowId: shipmentWorkflowId(STORE, orderId),
     taskQueue,
@@ -211,6 +218,61 @@ describe('shipment write-back workflow (time-skipping, mocked activities)', () =
       expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('expired');
       expect(fake.prepares()).toBe(1);
       expect(fake.writes).toHaveLength(0);
+    });
+  });
+
+  test('a split order: partial after its first label (ShipmentState "partial", items per tracking number), delivered after its last', async () => {
+    let listed = [701];
+    const inputs: { shipments?: unknown[] }[] = [];
+    const activities: Partial<Activities> = {
+      prepareFulfillment: async () => ({
+        ...prepared(listed),
+        shipments: listed.map((id) => ({
+          shipmentId: id,
+          createDate: '2026-05-01T10:00:00',
+          shipDate: '2026-05-01',
+          trackingNumber: `TRK-${id}`,
+          carrierCode: 'ups',
+          serviceCode: 'ups_ground',
+          shipmentCost: 5,
+          insuranceCost: 0,
+          voided: false,
+          voidDate: null,
+          isReturnLabel: false,
+          items: [{ lineItemKey: String(id - 700), sku: null, quantity: 1 }],
+        })),
+      }),
+      writeFulfillmentToEcwid: async (input) => {
+        inputs.push(input);
+        const complete = listed.length === 2;
+        return {
+          complete,
+          fulfillmentStatus: complete ? 'SHIPPED' : 'CUSTOM_FULFILLMENT_STATUS_1',
+          ordered: 2,
+          shipped: listed.length,
+          lines: [
+            { key: '1', name: 'Mug', ordered: 1, shipped: 1, trackingNumbers: ['TRK-701'] },
+            { key: '2', name: 'T-shirt', ordered: 1, shipped: complete ? 1 : 0, trackingNumbers: complete ? ['TRK-702'] : [] },
+          ],
+        };
+      },
+    };
+    await withWorkflowWorker(env, activities, async (taskQueue) => {
+      const handle = await notify(taskQueue, newOrderId(), { source: 'https://ssapi.example/shipments?batch=70', shipmentIds: [701] });
+      const partial = await inState(handle, 'partial');
+      expect(partial.shippedItems).toMatchObject({ complete: false, shipped: 1, ordered: 2, fulfillmentStatus: 'CUSTOM_FULFILLMENT_STATUS_1' });
+      expect(partial.shippedItems?.lines[0].trackingNumbers).toEqual(['TRK-701']);
+      expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('partial');
+      // The labels (with their items) went to the write: it compares them with the Ecwid order.
+      expect(inputs[0].shipments).toHaveLength(1);
+
+      listed = [701, 702];
+      await handle.signal(shipNoticeSignal, { source: 'https://ssapi.example/shipments?batch=71', shipmentIds: [702] });
+      const done = await inState(handle, 'delivered');
+      expect(done.shippedItems).toMatchObject({ complete: true, shipped: 2 });
+      expect(done.shippedItems?.lines[1].trackingNumbers).toEqual(['TRK-702']);
+      expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('delivered');
+      await handle.terminate('test done');
     });
   });
 

@@ -5,7 +5,7 @@
 import { CUSTOM_STATUSES, type EcwidCustomStatus } from '../../domain/ecwid';
 import { describeSkipReason } from '../../domain/order-filter';
 import { MAPPABLE_SHIPSTATION_STATUSES, SHIPSTATION_STATUS_LABELS, isCustomStatus } from '../../domain/status-mapping';
-import type { ConnectionState, ConnectionStatus, OrderDecision, OrderNote } from '../../workflows/definitions';
+import type { ConnectionState, ConnectionStatus, OrderDecision, OrderNote, ShipmentStatus } from '../../workflows/definitions';
 import { escapeHtml as e, page } from './html';
 
 /** Flash messages by key: the query string names one, it never carries text of its own. */
@@ -70,6 +70,17 @@ function header(csrf: string): string {
   return `<nav class="top"><a href="/">Connections</a><form class="inline" method="post" action="/logout">${csrfField(csrf)}<button type="submit">Log out</button></form></nav>`;
 }
 
+/** Who connected the store: its merchant from the Ecwid app page, or an operator (every connection made before the app page). */
+function connectedByLabel(s: ConnectionStatus): string {
+  return s.settings.connectedBy === 'merchant' ? 'the merchant (Ecwid app page)' : 'an operator';
+}
+
+/** Which ShipStation account the store's orders go to, with its ID (GET /accounts/:id) once joined. */
+function accountLabel(s: ConnectionStatus): string {
+  const which = s.shipstationAccount === 'own' ? "the store's own" : 'the default account';
+  return s.shipstationAccountId ? `${which} (${s.shipstationAccountId})` : which;
+}
+
 /** The merchant's name for a custom status when Ecwid told us, else "Custom fulfillment status 2". */
 export function customStatusLabel(status: EcwidCustomStatus, names: Record<string, string>): string {
   const [, side, n] = /^CUSTOM_(PAYMENT|FULFILLMENT)_STATUS_(\d)$/.exec(status) ?? [];
@@ -100,11 +111,12 @@ export function dashboardPage(opts: { connections: ConnectionStatus[]; csrf: str
 <td>${formatTime(c.nextSyncAt)}</td>
 <td class="num">${c.imported}</td><td class="num">${c.skipped}</td><td class="num">${c.failed}</td>
 <td>${c.lastError ? e(c.lastError) : '<span class="muted">—</span>'}</td>
+<td>${e(connectedByLabel(c))}<br><span class="muted">${e(accountLabel(c))}</span></td>
 <td><a href="/stores/${c.storeId}">Details</a></td>
 </tr>`,
   );
   const table = rows.length
-    ? `<table><thead><tr><th>Store ID</th><th>State</th><th>Last sync</th><th>Next sync</th><th>Imported</th><th>Skipped</th><th>Failed</th><th>Last error</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    ? `<table><thead><tr><th>Store ID</th><th>State</th><th>Last sync</th><th>Next sync</th><th>Imported</th><th>Skipped</th><th>Failed</th><th>Last error</th><th>Connected by</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
     : '<p class="muted">No store is connected yet.</p>';
   return page(
     'Connections',
@@ -169,6 +181,45 @@ function actions(status: ConnectionStatus, csrf: string): string {
 </form></details>`;
 }
 
+const SHIPMENT_STATE_LABELS: Record<ShipmentStatus['state'], string> = {
+  updating: 'Updating Ecwid',
+  delivered: 'Shipped',
+  partial: 'Partly shipped',
+  parked: 'Parked (needs attention)',
+  waiting: 'Waiting (no live label)',
+  expired: 'Expired',
+};
+
+/** Per order: which items shipped under which tracking number (the shipment write-backs' `shipmentStatus`). */
+export function shippedItemsSection(shipments: ShipmentStatus[] | undefined): string {
+  if (shipments === undefined) return '<p class="muted">Shipments could not be read right now.</p>';
+  if (shipments.length === 0) return '<p class="muted">No shipment written back recently.</p>';
+  const rows = shipments.map((sh) => {
+    const items = sh.shippedItems;
+    const lines = items
+      ? `<ul>${items.lines
+          .map(
+            (l) =>
+              `<li>${e(l.name)}${l.sku ? ` <code class="muted">${e(l.sku)}</code>` : ''}: ${Math.min(l.shipped, l.ordered)} of ${l.ordered}${
+                l.trackingNumbers.length ? ` — ${l.trackingNumbers.map((t) => `<code>${e(t)}</code>`).join(', ')}` : ''
+              }</li>`,
+          )
+          .join('')}</ul>`
+      : sh.lastTrackingNumber
+        ? `<code>${e(sh.lastTrackingNumber)}</code> <span class="muted">(items not recorded)</span>`
+        : '<span class="muted">—</span>';
+    const notes = [
+      items?.keptShipped ? 'a label was voided: Ecwid keeps the order shipped' : '',
+      items?.mergedOrders?.length ? `merged in ShipStation with ${items.mergedOrders.join(', ')}` : '',
+      sh.parkedReason && sh.state === 'parked' ? sh.parkedReason : '',
+    ].filter(Boolean);
+    return `<tr data-order="${e(sh.orderId)}"><td>${e(sh.orderId)}</td><td>${e(SHIPMENT_STATE_LABELS[sh.state] ?? sh.state)}${
+      notes.length ? `<br><span class="muted">${notes.map((n) => e(n)).join('; ')}</span>` : ''
+    }</td><td>${lines}</td><td>${formatTime(sh.lastUpdatedAt)}</td></tr>`;
+  });
+  return `<table><thead><tr><th>Order</th><th>Shipment</th><th>Items shipped, with tracking number</th><th>Updated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /** A sync step being retried right now, when the status carries one (ShipStation down, Ecwid 5xx…). */
 interface Retrying {
   activity: string;
@@ -184,6 +235,8 @@ export function storePage(opts: {
   statusNames: Record<string, string>;
   decision?: OrderDecision;
   askedOrderId?: string;
+  /** The store's recent shipment write-backs (undefined: could not be read). */
+  shipments?: ShipmentStatus[];
 }): string {
   const { status: s, statusNames: names } = opts;
   const last = s.lastSyncResult;
@@ -210,7 +263,8 @@ export function storePage(opts: {
     }${s.syncing ? ' <span class="muted">— syncing now…</span>' : ''}</td></tr>
 <tr><th>Next sync</th><td>${formatTime(s.nextSyncAt)}</td></tr>
 <tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed, ${s.cancelled} cancelled</td></tr>
-<tr><th>ShipStation account</th><td>${s.shipstationAccount === 'own' ? "the store's own" : 'the default account'}</td></tr>
+<tr><th>ShipStation account</th><td>${e(accountLabel(s))}</td></tr>
+<tr><th>Connected by</th><td id="connected-by">${e(connectedByLabel(s))}</td></tr>
 ${
       s.retrying
         ? `<tr><th>Retrying</th><td>${e(s.retrying.activity)}, attempt ${s.retrying.attempt}${s.retrying.lastFailure ? `: ${e(s.retrying.lastFailure)}` : ''}${
@@ -226,6 +280,8 @@ ${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reason
 <div id="skipped">${notesTable(s.recentSkipped ?? [], (n) => reasonHtml(n.reason, names), false)}</div>
 <h2>Recently failed orders</h2>
 <div id="failed">${notesTable(s.recentFailed ?? [], (n) => e(n.reason), true)}</div>
+<h2 id="shipments">Shipped items per order</h2>
+<div id="shipped-items">${shippedItemsSection(opts.shipments)}</div>
 <h2 id="why">Why was an order (not) imported?</h2>
 <form method="get" action="/stores/${s.storeId}" class="inline"><label>Order ID <input name="order" maxlength="100" value="${e(opts.askedOrderId ?? '')}"></label> <button type="submit">Explain</button></form>
 ${why}

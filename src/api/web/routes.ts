@@ -156,7 +156,9 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       let decision: OrderDecision | undefined;
       if (asked) decision = await opts.service.explainOrder(storeId, asked).catch(() => undefined);
       const statusNames = await statusNamesFor(storeId);
-      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined }));
+      // Shipped items per order: best effort, the page shows without them when Temporal cannot list them now.
+      const shipments = await opts.service.recentShipments(storeId).catch(() => undefined);
+      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments }));
     }),
   );
 

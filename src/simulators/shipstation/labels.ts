@@ -1,6 +1,6 @@
 import { carrierByCode, trackingNumberFor } from './carriers';
 import { pacificDate, pacificDateTime } from './dates';
-import type { AccountState, SimShipment, SimState } from './state';
+import type { AccountState, OrderRecord, SimOrder, SimOrderItem, SimShipment, SimState } from './state';
 
 export interface LabelOptions {
   carrierCode?: string;
@@ -12,7 +12,20 @@ export interface LabelOptions {
   notify?: boolean;
   /** Labels created with the same batchId share one batch, so one resource URL lists them all. */
   batchId?: number;
+  /**
+   * Split first (ShipStation's "Split Order"): the label covers only these units (by lineItemKey); the rest of the
+   * order moves to a new order with the same orderKey (orderNumber "<n>-1", "<n>-2"…), which the next label of
+   * that orderKey ships.
+   */
+  items?: { lineItemKey: string; quantity: number }[];
+  /**
+   * Merge first (ShipStation's "Merge Orders"): these open orders' items are added to this one, which lists their
+   * orderIds in `advancedOptions.mergedIds`; they are marked merged (`parentId`) and shipped with its label.
+   */
+  mergeOrderKeys?: string[];
 }
+
+type MergeFields = { mergedOrSplit?: boolean; mergedIds?: number[]; parentId?: number | null };
 
 /** One SHIP_NOTIFY / ITEM_SHIP_NOTIFY POST the simulator made, with how the receiver answered. */
 export interface WebhookDelivery {
@@ -39,9 +52,11 @@ export class LabelDesk {
 
   async createLabel(apiKey: string, orderKey: string, o: LabelOptions = {}): Promise<SimShipment> {
     const acct = this.state.account(apiKey);
-    const rec = this.state.orderByKey(apiKey, orderKey);
+    const rec = this.openOrder(acct, orderKey) ?? this.state.orderByKey(apiKey, orderKey);
     const order = rec.order;
     if (order.orderStatus === 'cancelled') throw new Error(`order ${orderKey} is cancelled: no label can be created`);
+    const merged = (o.mergeOrderKeys ?? []).map((k) => this.mergeInto(apiKey, rec, k));
+    if (o.items) this.split(acct, rec, o.items);
     const now = new Date();
     const carrierCode = o.carrierCode ?? 'stamps_com';
     const serviceCode = o.serviceCode ?? carrierByCode(carrierCode)?.defaultService ?? `${carrierCode}_ground`;
@@ -74,7 +89,8 @@ export class LabelDesk {
       notifyErrorMessage: null,
       shipTo: { ...order.shipTo },
       weight: order.weight ?? null,
-      dimensions: null,
+      // The label's package is the order's (real shipments carry it, reference §3.2).
+      dimensions: order.dimensions ?? null,
       insuranceOptions: { provider: null, insureShipment: (o.insuranceCost ?? 0) > 0, insuredValue: 0 },
       advancedOptions: { billToParty: null, billToAccount: null, billToPostalCode: null, billToCountryCode: null, storeId },
       shipmentItems: null,
@@ -87,8 +103,66 @@ export class LabelDesk {
     order.carrierCode = carrierCode;
     order.serviceCode = serviceCode;
     order.modifyDate = shipment.createDate;
+    for (const m of merged) {
+      m.orderStatus = 'shipped';
+      m.shipDate = shipment.shipDate;
+      m.modifyDate = shipment.createDate;
+    }
     if (o.notify !== false) await this.notify(acct, storeId, batchId);
     return structuredClone(shipment);
+  }
+
+  /** The order of this key that can still be shipped: the original, or the open part of a split order. */
+  private openOrder(acct: AccountState, orderKey: string): OrderRecord | undefined {
+    const main = acct.orders.get(orderKey);
+    if (main?.active && main.order.orderStatus !== 'shipped') return main;
+    for (const r of acct.orders.values()) {
+      if (r.active && r.order.orderKey === orderKey && r.order.orderStatus !== 'shipped' && r.order.orderStatus !== 'cancelled') return r;
+    }
+    return undefined;
+  }
+
+  /** Splits the order: it keeps `lines` (and its adjustment lines); the rest becomes a new order with its orderKey. */
+  private split(acct: AccountState, rec: OrderRecord, lines: { lineItemKey: string; quantity: number }[]): void {
+    const order = rec.order;
+    const keep: SimOrderItem[] = [];
+    const move: SimOrderItem[] = [];
+    for (const it of order.items) {
+      if (it.adjustment) {
+        keep.push(it);
+        continue;
+      }
+      const units = Math.min(it.quantity, lines.find((l) => l.lineItemKey === it.lineItemKey)?.quantity ?? 0);
+      if (units > 0) keep.push({ ...it, quantity: units });
+      if (it.quantity - units > 0) move.push({ ...it, quantity: it.quantity - units, orderItemId: this.state.nextId('item') });
+    }
+    if (move.length === 0) return; // the whole order: nothing to split
+    const parts = [...acct.orders.values()].filter((r) => r.order.orderKey === order.orderKey).length;
+    const child = structuredClone(order);
+    child.orderId = this.state.nextId('order');
+    child.orderNumber = `${order.orderNumber}-${parts}`;
+    child.items = move;
+    child.createDate = pacificDateTime();
+    child.modifyDate = child.createDate;
+    child.advancedOptions = { ...order.advancedOptions, mergedOrSplit: true, parentId: order.orderId } as SimOrder['advancedOptions'];
+    order.items = keep;
+    order.advancedOptions = { ...order.advancedOptions, mergedOrSplit: true } as SimOrder['advancedOptions'];
+    acct.orders.set(`${order.orderKey}#split-${parts}`, { order: child, active: true });
+  }
+
+  /** Merges the open order of `otherKey` into `rec`'s order. */
+  private mergeInto(apiKey: string, rec: OrderRecord, otherKey: string): SimOrder {
+    const other = this.state.orderByKey(apiKey, otherKey).order;
+    rec.order.items.push(...structuredClone(other.items));
+    const opts = (rec.order.advancedOptions ?? {}) as MergeFields;
+    rec.order.advancedOptions = {
+      ...rec.order.advancedOptions,
+      mergedOrSplit: true,
+      mergedIds: [...(opts.mergedIds ?? []), other.orderId],
+    } as SimOrder['advancedOptions'];
+    other.advancedOptions = { ...other.advancedOptions, mergedOrSplit: true, parentId: rec.order.orderId } as SimOrder['advancedOptions'];
+    other.modifyDate = pacificDateTime();
+    return other;
   }
 
   /** Voids a label; the order goes back to awaiting_shipment unless another live label remains. */
@@ -99,8 +173,9 @@ export class LabelDesk {
     if (rec.shipment.voided) return;
     rec.shipment.voided = true;
     rec.shipment.voidDate = pacificDateTime();
-    const order = acct.orders.get(rec.shipment.orderKey)?.order;
-    const live = acct.shipments.some((s) => s.shipment.orderKey === rec.shipment.orderKey && !s.shipment.voided);
+    // The label's own order: a split order's parts share the orderKey, each ships on its own labels.
+    const order = this.state.activeOrderById(acct, rec.shipment.orderId)?.order;
+    const live = acct.shipments.some((s) => s.shipment.orderId === rec.shipment.orderId && !s.shipment.voided);
     if (order && order.orderStatus === 'shipped' && !live) {
       order.orderStatus = 'awaiting_shipment';
       order.shipDate = null;
