@@ -13,6 +13,8 @@ import { connectionRoutes } from './routes/connections';
 import { oauthRoutes } from './routes/oauth';
 import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
 import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
+import { merchantAppRoutes } from './merchant/routes';
+import { spendThroughTemporal } from './oauth-state';
 import { openApiDocument } from './openapi';
 import { sessionOrBearer, webRoutes } from './web/routes';
 
@@ -37,14 +39,31 @@ export interface AppOptions {
    * Never set in production, where the codec sits behind the admin token (or a proxy that adds it).
    */
   codecAllowLoopbackWithoutToken?: boolean;
+  /** The Ecwid app page (GET /ecwid/app). Defaults: framed by https://my.ecwid.com, merchants bring their own ShipStation account. */
+  merchantApp?: {
+    /** Origins allowed to frame the page (ECWID_APP_FRAME_ANCESTORS). */
+    frameAncestors?: string[];
+    /** Whether merchants may use the operator's ShipStation account (MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION). */
+    operatorAccountAllowed?: boolean;
+    minPollSeconds?: number;
+    maxPollSeconds?: number;
+  };
 }
+
+export const DEFAULT_ECWID_ADMIN_ORIGINS = ['https://my.ecwid.com'];
 
 /** The HTTP surface: connections (admin), webhooks (signed or secret-bearing), codec, health and metrics. */
 export function createApp(opts: AppOptions): { app: express.Express; service: ConnectionService } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // No page of the API may be framed (clickjacking), except the Ecwid app page, which sets its own CSP.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  );
 
   // Request IDs in every log line; the query string is never logged (the ShipStation webhook secret is in it).
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -62,7 +81,9 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     // The merchant page's forms post form-urlencoded bodies, to its own paths only.
-    const webForm = (req.path === '/login' || req.path === '/logout' || req.path.startsWith('/stores/')) && req.is('application/x-www-form-urlencoded');
+    const webForm =
+      (req.path === '/login' || req.path === '/logout' || req.path.startsWith('/stores/') || req.path.startsWith('/ecwid/app/')) &&
+      req.is('application/x-www-form-urlencoded');
     if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'text/json']) && !webForm) {
       res.status(415).json({ error: 'unsupported_media_type', message: 'send application/json' });
       return;
@@ -108,6 +129,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       clientSecret: opts.ecwidClientSecret,
       publicUrl: opts.publicUrl,
       stateKey: `oauth-state:${opts.adminToken}`,
+      spendNonce: spendThroughTemporal(opts.client, opts.taskQueue),
       service,
       requireAdmin: sessionOrBearer(opts.adminToken),
       logger: opts.logger,
@@ -117,6 +139,22 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use(connectionRoutes(service));
   app.use('/accounts', admin);
   app.use(accountRoutes({ client: opts.client }));
+  app.use(
+    merchantAppRoutes({
+      service,
+      adminToken: opts.adminToken,
+      clientSecret: opts.ecwidClientSecret,
+      ecwidApiUrl: opts.ecwidApiUrl,
+      shipstationApiUrl: opts.shipstationApiUrl,
+      frameAncestors: opts.merchantApp?.frameAncestors ?? DEFAULT_ECWID_ADMIN_ORIGINS,
+      operatorAccountAllowed: opts.merchantApp?.operatorAccountAllowed ?? false,
+      bounds: {
+        minPollSeconds: opts.merchantApp?.minPollSeconds ?? 60,
+        maxPollSeconds: opts.merchantApp?.maxPollSeconds ?? 3600,
+      },
+      logger: opts.logger,
+    }),
+  );
   app.use(webRoutes({ service, adminToken: opts.adminToken }));
 
   app.use((_req: Request, res: Response) => {

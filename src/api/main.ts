@@ -24,6 +24,12 @@ async function main(): Promise<void> {
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(env.ENCRYPTION_KEY, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: env.TEMPORAL_UI_ORIGIN,
+    merchantApp: {
+      frameAncestors: env.ECWID_APP_FRAME_ANCESTORS,
+      operatorAccountAllowed: env.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION,
+      minPollSeconds: env.MERCHANT_POLL_INTERVAL_MIN_SECONDS,
+      maxPollSeconds: env.MERCHANT_POLL_INTERVAL_MAX_SECONDS,
+    },
   });
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'api listening'));
   const stop = () => {

@@ -177,6 +177,23 @@ function build(): Json {
           },
         },
       },
+      '/ecwid/app': {
+        get: {
+          tags: ['merchant app'],
+          summary: "The Ecwid app page: a merchant's own store, inside the Ecwid admin (HTML)",
+          description:
+            "Ecwid opens it in an iframe with an encrypted `payload` (AES-128-CBC, key: the first 16 bytes of ECWID_CLIENT_SECRET). The payload's token is checked against Ecwid's /profile; the page then acts for that store only, through server-rendered forms under /ecwid/app/ (install, settings, sync, pause, resume, retry-shipments, disconnect) that carry a store-scoped session and a CSRF token. Framed only by ECWID_APP_FRAME_ANCESTORS. See docs/ecwid-app-page.md.",
+          security: [],
+          parameters: ['payload', 'lang', 'app_state'].map((name) => ({ name, in: 'query', required: name === 'payload', schema: { type: 'string' } })),
+          responses: {
+            '200': { description: 'The store page, or the install form when the store is not connected', content: { 'text/html': {} } },
+            '400': { description: 'Payload missing, forged, truncated or encrypted with another key: refusal page, no session' },
+            '402': { description: "The store's Ecwid plan has no API access" },
+            '403': { description: "Ecwid refused the payload's token for that store" },
+            '503': { description: 'ECWID_CLIENT_SECRET not set' },
+          },
+        },
+      },
       '/webhooks/ecwid': {
         post: {
           tags: ['webhooks'],
@@ -260,6 +277,8 @@ function build(): Json {
             state: { enum: ['active', 'paused', 'needs_reconnect', 'disconnected'] },
             settings: { type: 'object' },
             shipstationAccount: { enum: ['own', 'default'] },
+            shipstationAccountId: { type: 'string', description: 'the ShipStation account (GET /accounts/{accountId}) once the store has joined it' },
+            connectedBy: { enum: ['merchant', 'operator'], description: 'who connected the store last: its merchant (Ecwid app page) or an operator' },
             syncing: { type: 'boolean' },
             imported: { type: 'integer' },
             skipped: { type: 'integer' },

@@ -66,6 +66,22 @@ export const envSchema = z.object({
   WORKER_CONNECTOR_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Origin of the Temporal Web UI, allowed by CORS on the codec endpoints. */
   TEMPORAL_UI_ORIGIN: z.string().default('http://localhost:8233'),
+  /**
+   * Origins allowed to frame the Ecwid app page (GET /ecwid/app): Ecwid's admin. Space- or comma-separated;
+   * `https://*.example.com` wildcards are allowed, as in CSP. No other page of the API may be framed.
+   */
+  ECWID_APP_FRAME_ANCESTORS: z
+    .string()
+    .default('https://my.ecwid.com')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((o) => /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)), {
+      message: 'must be origins such as https://my.ecwid.com (scheme://host[:port], no path), separated by spaces or commas',
+    }),
+  /** Whether merchants installing from the Ecwid app page may send orders to the operator's ShipStation account. */
+  MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Bounds of the poll interval merchants may choose on the Ecwid app page, in seconds. */
+  MERCHANT_POLL_INTERVAL_MIN_SECONDS: z.coerce.number().int().min(30).max(86_400).default(60),
+  MERCHANT_POLL_INTERVAL_MAX_SECONDS: z.coerce.number().int().min(30).max(86_400).default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -78,6 +94,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.MERCHANT_POLL_INTERVAL_MIN_SECONDS > parsed.data.MERCHANT_POLL_INTERVAL_MAX_SECONDS) {
+    throw new ConfigError(
+      'Invalid environment configuration:\n  MERCHANT_POLL_INTERVAL_MIN_SECONDS: must not be above MERCHANT_POLL_INTERVAL_MAX_SECONDS',
+    );
   }
   return parsed.data;
 }

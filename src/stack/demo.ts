@@ -5,12 +5,20 @@ import { startShipStationSimulator, type ShipStationSimulator } from '../simulat
 
 export const DEMO_STORE_ID = 1003;
 const DEMO_TOKEN = 'secret_demo_store_token_1003';
+/** A second store, not connected: its merchant installs the connector from the simulated Ecwid admin. */
+export const DEMO_MERCHANT_STORE_ID = 1004;
+const DEMO_MERCHANT_TOKEN = 'secret_demo_store_token_1004';
+/** The merchant's own ShipStation account in the ShipStation simulator (what they type on the install form). */
+export const DEMO_MERCHANT_SHIPSTATION = { apiKey: 'merchant-demo-key', apiSecret: 'merchant-demo-secret' };
 
 export interface DemoSimulators {
   ecwid: EcwidSimulator;
   shipstation: ShipStationSimulator;
   storeId: number;
   token: string;
+  /** The store whose merchant installs the app themselves (not connected at start). */
+  merchantStoreId: number;
+  merchantShipStation: { apiKey: string; apiSecret: string };
   /** Some life for the demo: a new order now and then (with its webhook), and labels bought in ShipStation. */
   startTraffic(): void;
   stopTraffic(): void;
@@ -31,9 +39,10 @@ export async function startDemoSimulators(opts: {
   });
   const shipstation = await startShipStationSimulator({
     port: Number(process.env.SHIPSTATION_SIM_PORT ?? 8082),
-    accounts: [opts.shipstation],
+    accounts: [opts.shipstation, DEMO_MERCHANT_SHIPSTATION],
   });
   seedDemoStore(ecwid, { storeId: DEMO_STORE_ID, token: DEMO_TOKEN });
+  seedDemoStore(ecwid, { storeId: DEMO_MERCHANT_STORE_ID, token: DEMO_MERCHANT_TOKEN, storeName: 'Atelier Lumière', orders: 15, seed: 20240601 });
   ecwid.setWebhookUrl(opts.webhookUrl);
   const timers: NodeJS.Timeout[] = [];
   let n = 0;
@@ -42,6 +51,8 @@ export async function startDemoSimulators(opts: {
     shipstation,
     storeId: DEMO_STORE_ID,
     token: DEMO_TOKEN,
+    merchantStoreId: DEMO_MERCHANT_STORE_ID,
+    merchantShipStation: DEMO_MERCHANT_SHIPSTATION,
     startTraffic() {
       timers.push(
         setInterval(() => {

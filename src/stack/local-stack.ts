@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createApp } from '../api/app';
+import { createApp, type AppOptions } from '../api/app';
 import type { ConnectionService } from '../connections/connection-service';
 import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
 import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/shipstation';
@@ -38,7 +38,15 @@ let queueSeq = 0;
 /** Real dev server, real worker, both simulators and the API on loopback ports (tests and benchmarks). */
 export async function startTestStack(
   // shipstationRequestsPerMinute: the worker's own budget (SHIPSTATION_REQUESTS_PER_MINUTE); unset: headers only.
-  opts: { rateLimitWindowMs?: number; rateLimitPerMinute?: number; ecwidRateLimit?: number; temporalArgs?: string[]; shipstationRequestsPerMinute?: number } = {},
+  opts: {
+    rateLimitWindowMs?: number;
+    rateLimitPerMinute?: number;
+    ecwidRateLimit?: number;
+    temporalArgs?: string[];
+    shipstationRequestsPerMinute?: number;
+    /** The Ecwid app page's options; default: framed by the simulator's admin page, operator account offered. */
+    merchantApp?: AppOptions['merchantApp'];
+  } = {},
 ): Promise<TestStack> {
   const env = await startTemporal(opts.temporalArgs);
   const client = encryptedClient(env);
@@ -69,9 +77,12 @@ export async function startTestStack(
     defaultPollIntervalSeconds: 300,
     codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
     temporalUiOrigin: 'http://localhost:8233',
+    // The simulator's admin page frames the app from http://localhost:<port> (apiUrl is on 127.0.0.1: another site).
+    merchantApp: { frameAncestors: [`http://localhost:${ecwid.port}`], operatorAccountAllowed: true, ...opts.merchantApp },
   });
   server.on('request', app);
   ecwid.setWebhookUrl(`${apiUrl}/webhooks/ecwid`);
+  ecwid.setAppUrl(`${apiUrl}/ecwid/app`);
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;

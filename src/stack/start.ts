@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     raw.ECWID_CLIENT_SECRET ??= devSecret(dataDir, 'ecwid-client-secret', randomToken());
     raw.SHIPSTATION_API_KEY = 'demo-key';
     raw.SHIPSTATION_API_SECRET = 'demo-secret';
+    // The simulated Ecwid admin frames the app page from the simulator's origin (127.0.0.1 vs PUBLIC_URL's localhost).
+    raw.ECWID_APP_FRAME_ANCESTORS ??= `http://127.0.0.1:${Number(process.env.ECWID_SIM_PORT ?? 8081)}`;
+    raw.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION ??= 'true';
   }
   const env = loadEnv(raw);
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'stack' });
@@ -107,11 +110,18 @@ async function main(): Promise<void> {
     codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: `http://localhost:${uiPort}`,
     codecAllowLoopbackWithoutToken: true,
+    merchantApp: {
+      frameAncestors: env.ECWID_APP_FRAME_ANCESTORS,
+      operatorAccountAllowed: env.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION,
+      minPollSeconds: env.MERCHANT_POLL_INTERVAL_MIN_SECONDS,
+      maxPollSeconds: env.MERCHANT_POLL_INTERVAL_MAX_SECONDS,
+    },
   });
   const http = app.listen(env.PORT);
   await new Promise<void>((r) => http.once('listening', () => r()));
 
   if (sims) {
+    sims.ecwid.setAppUrl(`${env.PUBLIC_URL}/ecwid/app`);
     const res = await service.connect({ ecwidStoreId: sims.storeId, ecwidAccessToken: sims.token, pollIntervalSeconds: 60 });
     sims.startTraffic();
     logger.info({ storeId: sims.storeId, created: res.created }, 'demo store connected');
@@ -127,7 +137,13 @@ async function main(): Promise<void> {
       `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
       `  metrics        ${env.PUBLIC_URL}/metrics (admin token), SDK metrics http://${env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics`,
       ...(sims
-        ? [`  Ecwid sim      ${sims.ecwid.url}   (demo store ${sims.storeId})`, `  ShipStation sim ${sims.shipstation.url}`]
+        ? [
+            `  Ecwid sim      ${sims.ecwid.url}   (demo store ${sims.storeId})`,
+            `  ShipStation sim ${sims.shipstation.url}`,
+            `  Ecwid admin    ${sims.ecwid.adminUrl(sims.merchantStoreId, 'fr')}   (the merchant's view: install the app in store ${sims.merchantStoreId}`,
+            `                 with ShipStation key ${sims.merchantShipStation.apiKey} / secret ${sims.merchantShipStation.apiSecret}; ?lang=en for English)`,
+            `  Ecwid admin    ${sims.ecwid.adminUrl(sims.storeId)}   (store ${sims.storeId}, connected by the operator)`,
+          ]
         : ['  Using the real Ecwid and ShipStation APIs']),
       'Ctrl-C stops everything.',
       '',

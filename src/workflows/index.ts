@@ -3,3 +3,4 @@ export { storeSync } from './store-sync';
 export { shipmentWriteBack, shipNotify } from './shipment';
 export { ecwidEvent } from './ecwid-event';
 export { shipstationAccount } from './shipstation-account';
+export { oneTimeTokenSpent } from './spent-token';

@@ -4,7 +4,7 @@ import { exchangeEcwidCode } from '../../clients/ecwid-oauth';
 import type { ConnectionService } from '../../connections/connection-service';
 import { ConnectionRefused } from '../../connections/ecwid-access';
 import type { Logger } from '../../logging/logger';
-import { OAuthStates } from '../oauth-state';
+import { OAuthStates, type SpendNonce } from '../oauth-state';
 import { page, escapeHtml } from '../web/html';
 
 export const ECWID_SCOPES = 'read_store_profile read_orders update_orders read_catalog';
@@ -25,12 +25,14 @@ export function oauthRoutes(opts: {
   clientSecret?: string;
   publicUrl: string;
   stateKey: string;
+  /** The record of spent states, shared by every API process. */
+  spendNonce: SpendNonce;
   service: ConnectionService;
   requireAdmin: (req: Request, res: Response, next: () => void) => void;
   logger: Logger;
 }): Router {
   const r = Router();
-  const states = new OAuthStates(opts.stateKey);
+  const states = new OAuthStates(opts.stateKey, opts.spendNonce);
   const redirectUri = new URL('/connect/ecwid/callback', opts.publicUrl).toString();
 
   r.get('/connect/ecwid', opts.requireAdmin, (req, res) => {
@@ -51,7 +53,15 @@ export function oauthRoutes(opts: {
   r.get('/connect/ecwid/callback', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const state = typeof q.state === 'string' ? q.state : undefined;
-    if (!states.consume(state)) {
+    let fresh: boolean;
+    try {
+      fresh = await states.consume(state);
+    } catch (err) {
+      opts.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not record the OAuth state as spent');
+      reply(req, res, 503, 'Temporarily unavailable', 'The connection could not be completed just now. Start again from "Connect your Ecwid store" in a moment.', { error: 'temporarily_unavailable' });
+      return;
+    }
+    if (!fresh) {
       reply(req, res, 400, 'Connection link expired or invalid', 'This connection attempt is unknown, expired or already used. Start again from "Connect your Ecwid store".', { error: 'invalid_state' });
       return;
     }

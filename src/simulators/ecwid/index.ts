@@ -1,6 +1,6 @@
 /**
  * A local Ecwid REST API v3 (plus OAuth and outgoing webhooks) as a real HTTP server, faithful to
- * /work/shared/reference/ecwid-api.md: Bearer-only tokens, plan and scope gating, 600 req/min per token,
+ * Ecwid's REST API v3 documentation (https://api-docs.ecwid.com/): Bearer-only tokens, plan and scope gating, 600 req/min per token,
  * search paging with INCOMPLETE orders hidden, partial PUT updates, signed webhooks.
  *
  * Choices where Ecwid is silent: `limit` above 100 is clamped to 100 (the envelope reports 100); search results
@@ -12,6 +12,7 @@ import { FaultInjector } from '../common/faults';
 import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
 import { requireJsonBody, storeGate } from './auth';
+import { adminPageRoutes, appPayloadFor } from './admin-page';
 import { simControlRoutes } from './control';
 import { sendError } from './errors';
 import { OAuthServer } from './oauth';
@@ -65,6 +66,12 @@ export interface EcwidSimulator {
   sendWebhook(storeId: number, eventType: string, data: WebhookData, opts?: { signWith?: string }): Promise<{ status: number; eventId: string }>;
   /** OAuth: pretend the merchant on `storeId` approves; returns the `code` the authorize page would redirect with. */
   issueAuthCode(storeId: number, redirectUri: string): string;
+  /** The connector's app page (its GET /ecwid/app), which the simulated admin frames at /admin/:storeId. */
+  setAppUrl(url: string | undefined): void;
+  /** The simulated Ecwid admin's app tab for a store, on the other loopback name than the app's: a third-party frame. */
+  adminUrl(storeId: number, lang?: string): string;
+  /** A real encrypted app payload for the store (its first live token), as Ecwid puts it in the iframe URL. */
+  appPayload(storeId: number, lang?: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -79,8 +86,9 @@ export async function startEcwidSimulator(opts: EcwidSimulatorOptions = {}): Pro
   const requests = new RequestLog();
   const faults = new FaultInjector();
 
-  const entityIdFor = (storeId: number, eventType: string, data: WebhookData): number | undefined => {
-    if (eventType.startsWith('application.')) return storeId;
+  const entityIdFor = (storeId: number, eventType: string, data: WebhookData): number | string | undefined => {
+    // Ecwid's own example: `"entityId":"1003", // this is the id of a store that deleted the app`.
+    if (eventType.startsWith('application.')) return String(storeId);
     if (!data.orderId || !state.stores.has(storeId)) return undefined;
     const live = state.findOrder(storeId, data.orderId);
     if (live) return live.internalId;
@@ -96,6 +104,7 @@ export async function startEcwidSimulator(opts: EcwidSimulatorOptions = {}): Pro
     void sender.send(storeId, eventType, data, order.internalId).catch(() => undefined);
   };
 
+  let appUrl: string | undefined;
   const sim: EcwidSimulator = {
     url: '',
     oauthUrl: '',
@@ -121,11 +130,20 @@ export async function startEcwidSimulator(opts: EcwidSimulatorOptions = {}): Pro
     },
     sendWebhook,
     issueAuthCode: (storeId, redirectUri) => oauth.issueCode(storeId, redirectUri),
+    setAppUrl: (url) => {
+      appUrl = url;
+    },
+    adminUrl: (storeId, lang) => {
+      const host = appUrl && new URL(appUrl).hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+      return `http://${host}:${sim.port}/admin/${storeId}${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`;
+    },
+    appPayload: (storeId, lang) => appPayloadFor(state, clientSecret, storeId, lang),
     close: async () => undefined,
   };
 
   const app = simulatorApp(requests, faults);
   app.use(simControlRoutes({ ...sim, hasStore: (id) => state.stores.has(id) }));
+  app.use(adminPageRoutes({ state, clientSecret, appUrl: () => appUrl }));
 
   const api = express.Router();
   const storeApi = express.Router();
