@@ -10,8 +10,9 @@ import { budgetRemaining, rateLimitWaitSeconds, slotWaitSeconds } from '../obser
  *   over what is left of the window (40 a minute become one call every 1.5 s; an idle key's first call goes at
  *   once). When a window has ended nobody knows the new one's budget: one call goes, and the others wait for its
  *   answer. A 429 (another app on the key spent the window) closes the window until its reset.
- * - this process's own budget, if given (SHIPSTATION_REQUESTS_PER_MINUTE): never more call starts per key in any
- *   rolling window. It is the way to leave part of the key's budget to other apps, which headers can't express.
+ * - this process's own budget, if given (SHIPSTATION_REQUESTS_PER_MINUTE): call starts per key spread evenly over
+ *   the minute, and never more in any rolling window. It is the way to leave part of the key's budget to other
+ *   apps, which headers can't express.
  *
  * The server's counter is the truth shared by every process using the key; this pacer only avoids asking when
  * the answers say the window is spent, so several worker processes together stay within it.
@@ -215,14 +216,20 @@ function endWindow(s: KeyState): void {
   s.windowStartedAt = undefined;
 }
 
-/** How long until this process may start another call under its own budget (0: now). */
+/**
+ * How long until this process may start another call under its own budget (0: now). The budget is spread, one
+ * call every `windowMs / perWindow` at most, as well as capped per rolling window: the server's headers may offer
+ * a window's whole remainder in its last seconds, and spending the rolling budget there would leave nothing for
+ * the next 45 seconds, with a minute's webhook orders waiting behind it.
+ */
 function localBudgetWait(s: KeyState, now: number, budget: LocalBudget | undefined): number {
   if (!budget) return 0;
   const windowMs = budget.windowMs ?? 60_000;
+  const spacing = s.lastGrantAt !== undefined ? Math.ceil(s.lastGrantAt + windowMs / budget.perWindow - now) : 0;
   const log = s.starts.filter((t) => t > now - windowMs);
-  if (log.length < budget.perWindow) return 0;
+  if (log.length < budget.perWindow) return Math.max(0, spacing);
   // Full: wait until enough starts have left the window that one more fits.
-  return Math.max(1, log[log.length - budget.perWindow] + windowMs - now);
+  return Math.max(1, spacing, log[log.length - budget.perWindow] + windowMs - now);
 }
 
 function grant(key: string, s: KeyState, w: Waiter, now: number): void {

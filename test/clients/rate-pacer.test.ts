@@ -21,18 +21,25 @@ describe("the process's own ShipStation budget (SHIPSTATION_REQUESTS_PER_MINUTE)
     jest.useRealTimers();
   });
 
-  test('with a budget of 3 a minute, a 4th call waits until the first leaves the rolling window', async () => {
+  test('with a budget of 3 a minute, calls go 20 s apart, and a 4th waits until the first leaves the rolling window', async () => {
     const key = 'budget-3';
     const budget = { perWindow: 3 };
-    for (let i = 0; i < 3; i++) await waitForSlot(key, 'shipstation', {}, budget);
+    await waitForSlot(key, 'shipstation', {}, budget); // an idle key's first call goes at once
     const waits: number[] = [];
-    const fourth = track(waitForSlot(key, 'shipstation', { onWait: (ms) => waits.push(ms) }, budget));
-
-    await jest.advanceTimersByTimeAsync(59_999);
-    expect(fourth.done).toBe(false);
+    const second = track(waitForSlot(key, 'shipstation', { onWait: (ms) => waits.push(ms) }, budget));
+    await jest.advanceTimersByTimeAsync(19_999);
+    expect(second.done).toBe(false);
     // It says how long is left every 5 s (the activity heartbeats it), counting down.
-    expect(waits).toEqual([60_000, 55_000, 50_000, 45_000, 40_000, 35_000, 30_000, 25_000, 20_000, 15_000, 10_000, 5_000]);
+    expect(waits).toEqual([20_000, 15_000, 10_000, 5_000]);
     await jest.advanceTimersByTimeAsync(1);
+    expect(second.done).toBe(true);
+    const third = track(waitForSlot(key, 'shipstation', {}, budget));
+    const fourth = track(waitForSlot(key, 'shipstation', {}, budget));
+    await jest.advanceTimersByTimeAsync(20_000); // t = 40 s
+    expect([third.done, fourth.done]).toEqual([true, false]);
+    await jest.advanceTimersByTimeAsync(19_999);
+    expect(fourth.done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1); // t = 60 s: the call at 0 left the window
     expect(fourth.done).toBe(true);
   });
 
@@ -81,20 +88,36 @@ describe("the process's own ShipStation budget (SHIPSTATION_REQUESTS_PER_MINUTE)
     expect(next.done).toBe(true);
   });
 
-  test("the budget holds even when the server's headers say there is room", async () => {
+  test("the budget is spread even when the server's headers offer the window's rest at once", async () => {
     const key = 'budget-and-headers';
     const budget = { perWindow: 2 };
-    observeWindow(key, 39, 60);
+    // The server: 39 calls left, and its window resets in 6 s (headers alone would space them 150 ms apart).
+    observeWindow(key, 39, 6);
     await waitForSlot(key, 'shipstation', {}, budget);
-    // The headers' 38 remaining slots are spread over the minute (about one every 1.5 s).
     const second = track(waitForSlot(key, 'shipstation', {}, budget));
-    await jest.advanceTimersByTimeAsync(2_000);
+    await jest.advanceTimersByTimeAsync(29_999);
+    expect(second.done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1); // 60 s / 2: the process's own pace
     expect(second.done).toBe(true);
     const third = track(waitForSlot(key, 'shipstation', {}, budget));
-    await jest.advanceTimersByTimeAsync(28_000);
+    await jest.advanceTimersByTimeAsync(29_999);
     expect(third.done).toBe(false);
-    await jest.advanceTimersByTimeAsync(30_000);
+    await jest.advanceTimersByTimeAsync(1);
     expect(third.done).toBe(true);
+  });
+
+  test('at 40 a minute, a steady demand gets a call every 1.5 s, never a burst then a stall', async () => {
+    const key = 'budget-40-steady';
+    const budget = { perWindow: 40 };
+    observeWindow(key, 40, 10); // the server would take 40 calls in 10 s
+    const grants: number[] = [];
+    const t0 = Date.now();
+    const all = Array.from({ length: 60 }, () => waitForSlot(key, 'shipstation', {}, budget).then(() => grants.push(Date.now() - t0)));
+    await jest.advanceTimersByTimeAsync(120_000);
+    await Promise.all(all);
+    const gaps = grants.slice(1).map((g, i) => g - grants[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1_600); // with no stall of ~45 s after the server's burst
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_500);
   });
 });
 
@@ -109,7 +132,7 @@ describe('the budget reaches the ShipStation calls of activities', () => {
     await ss.close();
   });
 
-  test('with shipstationRequestsPerMinute 2, a third call is not sent within the minute (and cancelling ends the wait)', async () => {
+  test('with shipstationRequestsPerMinute 2, calls go 30 s apart: the second is not sent at once (and cancelling ends the wait)', async () => {
     const deps = {
       ecwidApiUrl: 'http://127.0.0.1:9/unused',
       shipstationApiUrl: ss.url,
@@ -130,13 +153,13 @@ describe('the budget reaches the ShipStation calls of activities', () => {
       () => 'completed',
       () => 'cancelled',
     );
-    // Well past what two loopback calls take, far short of a minute.
+    // Well past what a loopback call takes, far short of the 30 s between calls.
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(ss.requests.filter('GET', '/stores')).toHaveLength(2);
+    expect(ss.requests.filter('GET', '/stores')).toHaveLength(1);
     // While it waits, the activity heartbeats how long is left.
     expect(heartbeats).toContainEqual({ waitingForShipStationMs: expect.any(Number) as number });
     env.cancel();
     expect(await settled).toBe('cancelled');
-    expect(ss.requests.filter('GET', '/stores')).toHaveLength(2);
+    expect(ss.requests.filter('GET', '/stores')).toHaveLength(1);
   });
 });
