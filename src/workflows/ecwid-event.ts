@@ -20,11 +20,18 @@ export interface EcwidEventInput {
   storeId: number;
   eventType: string;
   orderId?: string;
+  /**
+   * Order events: the API signalled the store's workflow itself, right after starting this run, and this run is
+   * only the event's dedupe record. Absent in runs started by earlier releases, which deliver the hint here.
+   */
+  hintSentByApi?: boolean;
 }
 
 export interface EcwidEventResult {
-  /** Whether the store's sync workflow was told (false: the store is not connected, or the event is not ours). */
+  /** Whether this run told the store's sync workflow (false: the store is not connected, the event is not ours, or the API told it). */
   delivered: boolean;
+  /** The API delivered the order hint (see EcwidEventInput.hintSentByApi). */
+  hintSentByApi?: boolean;
   /** For application.uninstalled: what Ecwid said about the store's token. */
   storeAccess?: StoreAccess;
 }
@@ -35,8 +42,12 @@ export interface EcwidEventResult {
  * The webhook is a hint, never an order: order events make the store's workflow re-read the order from Ecwid
  * (and cancel a deleted one only after Ecwid answers 404 for it); an uninstall marks the store for
  * reconnection only after Ecwid refuses the store's own token.
+ *
+ * Order hints are signalled by the API (a signal from here waits for this run's task, then for the server's
+ * delivery between workflows: seconds under load); this run records the event and handles uninstalls.
  */
 export async function ecwidEvent(input: EcwidEventInput): Promise<EcwidEventResult> {
+  if (input.hintSentByApi && input.eventType.startsWith('order.')) return { delivered: false, hintSentByApi: true };
   const store = getExternalWorkflowHandle(storeSyncWorkflowId(input.storeId));
   try {
     switch (input.eventType) {

@@ -35,6 +35,11 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
   const statusOf = async (storeId: number): Promise<ConnectionStatus> =>
     (await stack.api(`/connections/${storeId}`)).json() as Promise<ConnectionStatus>;
   const ssOrder = (storeId: number, orderId: string) => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(`ecwid-${storeId}-${orderId}`);
+  /** The `syncNow` signals the store's current workflow run has recorded. */
+  const syncNowSignals = async (storeId: number): Promise<number> => {
+    const history = await stack.client.workflow.getHandle(`store-sync:${storeId}`).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'syncNow').length;
+  };
   const eventResult = (eventId: string) => stack.client.workflow.getHandle(ecwidEventWorkflowId(eventId)).result() as Promise<EcwidEventResult>;
 
   /** Posts a body with Ecwid's signature of its eventCreated and eventId, to this API or another one. */
@@ -94,14 +99,15 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
     // A genuine, signed order.deleted for an order Ecwid still has (what a replayed or altered body amounts to).
     const hook = await stack.ecwid.sendWebhook(STORE, 'order.deleted', { orderId: kept });
     expect(hook.status).toBe(200);
-    expect(await eventResult(hook.eventId)).toEqual({ delivered: true });
+    // The API signalled the store's workflow; the event's workflow is its dedupe record.
+    expect(await eventResult(hook.eventId)).toEqual({ delivered: false, hintSentByApi: true });
     await syncedSince(STORE, before);
     expect(ssOrder(STORE, kept)?.orderStatus).toBe('awaiting_shipment');
 
     // Really deleted in Ecwid, then announced: cancelled.
     stack.ecwid.deleteOrder(STORE, kept);
     const real = await stack.ecwid.sendWebhook(STORE, 'order.deleted', { orderId: kept });
-    expect(await eventResult(real.eventId)).toEqual({ delivered: true });
+    expect(await eventResult(real.eventId)).toEqual({ delivered: false, hintSentByApi: true });
     await eventually(() => ssOrder(STORE, kept)?.orderStatus === 'cancelled', 15_000);
   });
 
@@ -121,7 +127,7 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
     ]) {
       expect(await post(forged, stack.apiUrl, delivery.signature)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     }
-    expect(await eventResult(hook.eventId)).toEqual({ delivered: true });
+    expect(await eventResult(hook.eventId)).toEqual({ delivered: false, hintSentByApi: true });
     // The one workflow of this eventId is the genuine one: for STORE, as Ecwid sent it.
     const described = await stack.client.workflow.getHandle(ecwidEventWorkflowId(hook.eventId)).describe();
     expect(described.typedSearchAttributes.get(ECWID_STORE_ID)).toBe(String(STORE));
@@ -132,7 +138,7 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
     expect(ssOrder(OTHER, otherOrder)?.orderStatus).toBe('awaiting_shipment');
   });
 
-  test('the dedupe is shared by every API process and outlives the event: a second app sees a duplicate', async () => {
+  test('the dedupe is shared by every API process and outlives the event: a delivery is signalled once, a rewritten body is a duplicate', async () => {
     // A second API process on the same Temporal (or the first one after a restart): nothing shared in memory.
     const { app: second } = createApp({
       client: stack.client,
@@ -156,14 +162,23 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
       const orderId = await importedOrder(STORE);
       const body = genuine(STORE, 'order.updated', { orderId });
       expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
+      const hints = await syncNowSignals(STORE);
       // Once the event's workflow has closed, its ID stays reserved (for the namespace's retention).
-      expect(await eventResult(body.eventId)).toEqual({ delivered: true });
-      expect(await post(body, secondUrl)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
-      expect(await post(body)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      expect(await eventResult(body.eventId)).toEqual({ delivered: false, hintSentByApi: true });
+      // Ecwid delivers it again, to another API process, then to the first: the same request, which Temporal
+      // answers with the run it started; the store's workflow records the hint once.
+      expect(await post(body, secondUrl)).toEqual({ status: 200, body: { ok: true } });
+      expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
+      expect(await syncNowSignals(STORE)).toBe(hints);
+      // A body rewritten around the same signature is another request for the same event: a duplicate, anywhere.
+      expect(await post({ ...body, eventType: 'order.deleted' }, secondUrl)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      expect(await post({ ...body, data: { orderId: 'OTHER1' } })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
       // And the other way round, while the second app saw it first.
       const fresh = genuine(STORE, 'order.updated', { orderId });
       expect(await post(fresh, secondUrl)).toEqual({ status: 200, body: { ok: true } });
-      expect(await post(fresh)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      expect(await post(fresh)).toEqual({ status: 200, body: { ok: true } });
+      expect(await post({ ...fresh, storeId: OTHER })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      expect(await syncNowSignals(STORE)).toBe(hints + 1);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -172,8 +187,8 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
 
   test('a webhook for a store that is not connected completes without delivering anything', async () => {
     const order = genuine(NOT_CONNECTED, 'order.created', { orderId: 'NOPE1' });
-    expect(await post(order)).toEqual({ status: 200, body: { ok: true } });
-    expect(await eventResult(order.eventId)).toEqual({ delivered: false });
+    expect(await post(order)).toEqual({ status: 200, body: { ok: true, delivered: false } });
+    expect(await eventResult(order.eventId)).toEqual({ delivered: false, hintSentByApi: true });
     const uninstall = genuine(NOT_CONNECTED, 'application.uninstalled');
     expect(await post(uninstall)).toEqual({ status: 200, body: { ok: true } });
     expect(await eventResult(uninstall.eventId)).toEqual({ delivered: false, storeAccess: 'not_connected' });

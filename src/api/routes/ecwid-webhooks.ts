@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
 import { ecwidWebhookSchema } from '../../connections/schemas';
+import { storeSyncWorkflowId } from '../../domain/ids';
+import { requestIdOf, signalOnce, startOnce } from '../../temporal/request-ids';
 import { ECWID_STORE_ID } from '../../temporal/search-attributes';
+import { syncNowSignal, type SyncNowRequest } from '../../workflows/definitions';
 import type { EcwidEventInput } from '../../workflows/ecwid-event';
 import { secretsEqual } from '../auth';
 
@@ -17,14 +20,28 @@ export function ecwidEventWorkflowId(eventId: string): string {
   return `ecwid-event:${eventId}`;
 }
 
+/** The hint an order event gives the store's workflow: re-read these orders (deleted ones too) from Ecwid. */
+function orderHintOf(eventType: string, orderId: string | undefined): SyncNowRequest | undefined {
+  if (!orderId) return undefined;
+  if (eventType === 'order.created' || eventType === 'order.updated') return { orderIds: [orderId], trigger: 'webhook' };
+  if (eventType === 'order.deleted') return { deletedOrderIds: [orderId], trigger: 'webhook' };
+  return undefined;
+}
+
 /**
  * POST /webhooks/ecwid. Ecwid signs only eventCreated and eventId, so storeId, eventType and data are hints:
- * the body starts an `ecwidEvent` workflow, which wakes the store's workflow to re-read the order from Ecwid, or
- * asks Ecwid whether the store's token still works. Answers at once (Ecwid allows 10 s).
+ * order events wake the store's workflow to re-read the order from Ecwid; an uninstall asks Ecwid whether the
+ * store's token still works (in the event's workflow). Answers at once (Ecwid allows 10 s).
  *
- * The workflow ID is the dedupe, durable and shared by every API process: a second delivery of an eventId (an
- * Ecwid retry, or a replay with another storeId or eventType) is refused by Temporal. Closed workflow IDs stay
- * reserved for the namespace's retention, whose minimum is 1 day: that covers Ecwid's 24 hours of retries.
+ * Each delivery starts the `ecwidEvent` workflow `ecwid-event:<eventId>`, with a request ID made of the whole
+ * delivery. The workflow ID is the dedupe, durable and shared by every API process; closed IDs stay reserved for
+ * the namespace's retention, whose minimum is 1 day, covering Ecwid's 24 hours of retries:
+ * - a body rewritten around a genuine signature (another storeId, eventType or order) is another request for the
+ *   same ID: refused as a duplicate, nothing is signalled;
+ * - the same delivery again (Ecwid's retry, after we crashed or Temporal was briefly unreachable) is the same
+ *   request: Temporal answers with the run it started, and the hint is signalled again with the same request ID,
+ *   which Temporal records once per run of the store's workflow (across a continue-as-new it is a harmless re-read).
+ * Order hints are signalled from here, not from the event's workflow: one hop instead of three under load.
  */
 export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client; taskQueue: string; logger: Logger }): Router {
   const r = Router();
@@ -44,27 +61,50 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client
       res.status(401).json({ error: 'bad_signature' });
       return;
     }
-    const input: EcwidEventInput = { storeId: ev.storeId, eventType: ev.eventType, ...(ev.data?.orderId ? { orderId: ev.data.orderId } : {}) };
+    const orderId = ev.data?.orderId;
+    const hint = orderHintOf(ev.eventType, orderId);
+    const input: EcwidEventInput = { storeId: ev.storeId, eventType: ev.eventType, ...(orderId ? { orderId } : {}), ...(hint ? { hintSentByApi: true } : {}) };
+    const requestId = requestIdOf('ecwid-webhook', ev.eventId, String(ev.storeId), ev.eventType, orderId ?? '');
+    const unavailable = (err: unknown) => {
+      // Answer 5xx so Ecwid retries: the retry is the same request, so it is not taken for a duplicate.
+      opts.logger.error({ err: String(err), eventType: ev.eventType, storeId: ev.storeId }, 'could not hand the webhook to Temporal');
+      res.status(503).json({ error: 'temporarily_unavailable' });
+    };
     try {
-      await opts.client.workflow.start('ecwidEvent', {
-        workflowId: ecwidEventWorkflowId(ev.eventId),
-        taskQueue: opts.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(ev.storeId) }],
-        // IDs and the event type only: the summary is shown in the Web UI and lists.
-        staticSummary: `Ecwid ${ev.eventType} for store ${ev.storeId}${input.orderId ? `, order ${input.orderId}` : ''}`,
-      });
+      await startOnce(
+        opts.client,
+        'ecwidEvent',
+        {
+          workflowId: ecwidEventWorkflowId(ev.eventId),
+          taskQueue: opts.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(ev.storeId) }],
+          // IDs and the event type only: the summary is shown in the Web UI and lists.
+          staticSummary: `Ecwid ${ev.eventType} for store ${ev.storeId}${orderId ? `, order ${orderId}` : ''}`,
+        },
+        requestId,
+      );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         res.status(200).json({ ok: true, duplicate: true });
         return;
       }
-      // Temporal unreachable: answer 5xx so Ecwid retries; nothing was recorded, so the retry is not a duplicate.
-      opts.logger.error({ err: String(err), eventType: ev.eventType, storeId: ev.storeId }, 'could not hand the webhook to Temporal');
-      res.status(503).json({ error: 'temporarily_unavailable' });
+      unavailable(err);
       return;
+    }
+    if (hint) {
+      try {
+        await signalOnce(opts.client, storeSyncWorkflowId(ev.storeId), syncNowSignal, requestId, hint);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          res.status(200).json({ ok: true, delivered: false }); // the store is not connected here
+          return;
+        }
+        unavailable(err);
+        return;
+      }
     }
     res.status(200).json({ ok: true });
   });
