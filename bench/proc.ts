@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** `pid` and all its descendants, from /proc (tsx runs the worker in a child of the launcher). */
+export function processTree(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parentOf.set(Number(entry), Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
+  return out;
+}
+
+export const rssMb = (pid: number): number => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+
+/** User + system CPU of a process, in clock ticks (1/100 s). */
+export const cpuTicks = (pid: number): number => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+};
+
+/** CPU of a process tree since the call, as a share of one core: call the returned function to read it. */
+export function cpuMeter(pids: number[]): () => number {
+  const ticks = () => pids.reduce((sum, p) => sum + cpuTicks(p), 0);
+  const t0 = ticks();
+  const start = Date.now();
+  return () => Math.round(((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100);
+}
