@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -53,6 +54,12 @@ const SUBSCRIBE_RETRY_MAX_MS = 3_600_000;
 const MAX_EVENTS_PER_RUN = 1_000;
 /** Budget reports of a worker that stopped reporting (it died, or went idle without saying so) are dropped. */
 const REPORT_KEPT_MS = 5 * 60_000;
+/**
+ * An asked-for reconciliation (`reconcileNow`: an operator's or a merchant's "sync now", from any of the account's
+ * stores) starts at least this long after the previous pass ended: a thousand merchants clicking must not spend the
+ * account's 40 calls a minute on listing shipments. Asks that arrive meanwhile are served by one pass.
+ */
+export const ASKED_RECONCILE_GAP_MS = 60_000;
 /** Bound of one turn's legacy clean-up (each ensure call deletes a chunk of old per-store subscriptions). */
 const ENSURE_CALLS_PER_TURN = 50;
 
@@ -72,6 +79,8 @@ export interface AccountCarried {
   lastReconciliation?: AccountStatus['lastReconciliation'];
   nextReconcileAt?: number;
   reconcileRequested?: boolean;
+  /** Epoch ms when the last pass ended (asked-for passes keep ASKED_RECONCILE_GAP_MS after it). */
+  lastReconcileEndedAt?: number;
   notifications: { routed: number; ignored: number };
   reports: BudgetReport[];
 }
@@ -188,7 +197,11 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       log.warn('shipment reconciliation of the account failed; the next pass covers its window', { accountId: input.accountId, error });
     }
     c.nextReconcileAt = Date.now() + RECONCILE_EVERY_MS;
+    c.lastReconcileEndedAt = Date.now();
   };
+  // Runs started before the gap existed keep reconciling at once on each ask (their histories replay as recorded).
+  const askedGap = patched('asked-reconcile-gap');
+  const askedReconcileAt = () => (!c.reconcileRequested ? Infinity : askedGap ? (c.lastReconcileEndedAt ?? 0) + ASKED_RECONCILE_GAP_MS : 0);
 
   // Started by a store's attachStore (signal-with-start); a bare start waits for its first store.
   await condition(() => stores.size > 0);
@@ -215,10 +228,11 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     // is replayed whole before it can route anything.
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_EVENTS_PER_RUN) break;
     if (c.nextSubscribeAt === undefined || Date.now() >= c.nextSubscribeAt) await subscribe();
-    if (stores.size > 0 && (c.reconcileRequested || Date.now() >= (c.nextReconcileAt ?? 0))) await reconcile();
+    if (stores.size > 0 && (Date.now() >= askedReconcileAt() || Date.now() >= (c.nextReconcileAt ?? 0))) await reconcile();
     for (const [worker, r] of reports) if (Date.now() - Date.parse(r.at) > REPORT_KEPT_MS) reports.delete(worker);
     wake = false;
-    const next = Math.min(c.nextSubscribeAt ?? Date.now(), c.nextReconcileAt ?? Date.now());
+    // An ask that came during a pass is served when its gap ends (before the gap existed, it waited for the next pass).
+    const next = Math.min(c.nextSubscribeAt ?? Date.now(), c.nextReconcileAt ?? Date.now(), askedGap ? askedReconcileAt() : Infinity);
     await condition(() => wake, Math.max(1, next - Date.now()));
   }
 

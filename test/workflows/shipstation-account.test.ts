@@ -20,7 +20,7 @@ import {
   type BudgetReport,
   type ShipStationAccountInput,
 } from '../../src/workflows/definitions';
-import { FIRST_LOOKBACK_SECONDS, RECONCILE_OVERLAP_SECONDS, type shipstationAccount } from '../../src/workflows/shipstation-account';
+import { ASKED_RECONCILE_GAP_MS, FIRST_LOOKBACK_SECONDS, RECONCILE_OVERLAP_SECONDS, type shipstationAccount } from '../../src/workflows/shipstation-account';
 import { eventually } from '../helpers/stack';
 import { startTimeSkipping } from '../helpers/temporal';
 import { withWorkflowWorker, type Activities } from './harness';
@@ -133,9 +133,31 @@ describe('shipstationAccount workflow (time-skipping server, mocked activities)'
         expect(cur.at - prev.at).toBeLessThan(16 * 60);
       }
       await h.signal(reconcileNowSignal);
+      await env.sleep('1 minute'); // at most a minute after the last pass (see the next test)
       await eventually(() => fake.calls.reconciles.length === 6, 10_000, 50);
       // The daily re-check of the subscription has not come yet.
       expect(fake.calls.ensures).toBe(1);
+    });
+  });
+
+  test("asked-for reconciliations (every store's sync now) keep a minute after the last pass: many asks, one pass", async () => {
+    const fake = fakeActivities();
+    await withWorkflowWorker(env, fake.activities, async (taskQueue) => {
+      const h = await attach(taskQueue, newAccountId(), { storeId: 9151 });
+      await statusWhen(h, (s) => s.lastReconciliation !== undefined);
+      expect(fake.calls.reconciles).toHaveLength(1);
+      // Merchants of many stores click "sync now" right after that pass.
+      for (let i = 0; i < 20; i++) await h.signal(reconcileNowSignal);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(fake.calls.reconciles).toHaveLength(1);
+      await env.sleep('30 seconds');
+      expect(fake.calls.reconciles).toHaveLength(1);
+      await env.sleep('31 seconds');
+      await eventually(() => fake.calls.reconciles.length === 2, 10_000, 50);
+      // All twenty asks were served by that one pass; the next comes on schedule, or on the next ask.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(fake.calls.reconciles).toHaveLength(2);
+      expect(ASKED_RECONCILE_GAP_MS).toBe(60_000);
     });
   });
 
