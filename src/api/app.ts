@@ -98,6 +98,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
   });
   const admin = requireAdmin(opts.adminToken);
+  const loadStatusNames = (storeId: number) => service.customStatusNames(storeId);
 
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -142,6 +143,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use(
     merchantAppRoutes({
       service,
+      loadStatusNames,
       adminToken: opts.adminToken,
       clientSecret: opts.ecwidClientSecret,
       ecwidApiUrl: opts.ecwidApiUrl,
@@ -155,7 +157,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       logger: opts.logger,
     }),
   );
-  app.use(webRoutes({ service, adminToken: opts.adminToken }));
+  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

@@ -2,7 +2,10 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { storeSyncWorkflowId } from '../domain/ids';
 import { CONNECTION_STATE, ECWID_STORE_ID, SHIPMENT_STATE } from '../temporal/search-attributes';
+import { EcwidClient } from '../clients/ecwid-client';
+import { isCustomStatus } from '../domain/status-mapping';
 import {
+  credentialsQuery,
   disconnectSignal,
   orderDecisionQuery,
   pauseSignal,
@@ -158,6 +161,30 @@ export class ConnectionService {
       nextAttemptAt: pending.nextAttemptScheduleTime?.seconds ? new Date(Number(pending.nextAttemptScheduleTime.seconds) * 1000).toISOString() : undefined,
     };
   }
+
+  /**
+   * The names the merchant gave the store's custom statuses in Ecwid (`/profile/order_statuses`), by status ID,
+   * so pages say "Backorder" rather than "custom fulfillment status 1". Read with the store's own token (from its
+   * workflow); kept a minute per store, since every page view would otherwise ask Ecwid again.
+   */
+  async customStatusNames(storeId: number): Promise<Record<string, string>> {
+    const kept = this.statusNames.get(storeId);
+    if (kept && kept.until > Date.now()) return kept.names;
+    const credentials = await this.opts.client.workflow
+      .getHandle(storeSyncWorkflowId(storeId))
+      .query(credentialsQuery)
+      .catch(() => undefined);
+    if (!credentials) return {};
+    const ecwid = new EcwidClient({ baseUrl: this.opts.ecwidApiUrl, storeId, token: credentials.ecwidAccessToken, timeoutMs: 5_000 });
+    const names: Record<string, string> = {};
+    for (const s of (await ecwid.getOrderStatuses()).items ?? []) {
+      if (isCustomStatus(s.statusId) && s.name?.trim()) names[s.statusId] = s.name.trim();
+    }
+    this.statusNames.set(storeId, { until: Date.now() + 60_000, names });
+    return names;
+  }
+
+  private readonly statusNames = new Map<number, { until: number; names: Record<string, string> }>();
 
   async explainOrder(storeId: number, orderId: string): Promise<OrderDecision> {
     return this.handle(storeId).query(orderDecisionQuery, orderId);

@@ -97,13 +97,14 @@ describe('the merchant’s journey in the Ecwid admin (Chromium, third-party coo
       return (await app.locator('#skipped').textContent())?.includes(backorder.id!);
     }, 20_000, 500);
     const row = app.locator('#skipped tr', { hasText: backorder.id! });
-    expect(await row.textContent()).toContain('custom fulfillment status 2 has no ShipStation mapping');
+    // Named as the merchant named the status in Ecwid (read from the store's /profile/order_statuses).
+    expect(await row.textContent()).toContain("custom status 'Awaiting stock' has no ShipStation mapping");
     await row.getByRole('link', { name: 'Map this custom status' }).waitFor();
     expect(stack.shipstation.ordersByKey(MERCHANT_SS.apiKey).has(`ecwid-${STORE}-${backorder.id}`)).toBe(false);
     // Why not imported, per order.
     await app.locator('#why-order').fill(backorder.id!);
     await app.getByRole('button', { name: 'Explain' }).click();
-    expect(await app.locator('#why-answer').textContent()).toContain('not imported — custom fulfillment status 2 has no ShipStation mapping');
+    expect(await app.locator('#why-answer').textContent()).toContain("not imported — custom status 'Awaiting stock' has no ShipStation mapping");
     await shot('03-skipped-unmapped-status');
   });
 

@@ -329,7 +329,8 @@ describe('merchant web page in Chromium (real dev server, worker, simulators)', 
       return (await page.locator('#skipped').textContent())?.includes(backorder.id!);
     }, 20_000, 500);
     const row = page.locator('#skipped tr', { hasText: backorder.id! });
-    expect(await row.textContent()).toContain('custom fulfillment status 2 has no ShipStation mapping');
+    // Named as the merchant named it in Ecwid (the store's /profile/order_statuses, read with its own token).
+    expect(await row.textContent()).toContain("custom status 'Awaiting stock' has no ShipStation mapping");
     expect(await row.getByRole('link', { name: 'fix the mapping' }).getAttribute('href')).toBe('#mapping');
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(`ecwid-${STORE}-${backorder.id}`)).toBe(false);
   });

@@ -11,6 +11,7 @@ import { PayloadRefused, decryptEcwidPayload, type EcwidAppPayload } from './ecw
 import { langOf, messages, type ErrorKey, type Lang, type NoticeKey } from './i18n';
 import { installPage, refusalPage, storePage, type Bounds, type MerchantFlash, type PageContext } from './pages';
 import { MerchantSessions, type MerchantSession } from './session';
+import { statusNamesWithin, type LoadStatusNames } from '../status-names';
 
 export interface MerchantAppOptions {
   service: ConnectionService;
@@ -25,6 +26,8 @@ export interface MerchantAppOptions {
   /** Whether a merchant may send orders to the operator's own ShipStation account. */
   operatorAccountAllowed: boolean;
   bounds: Bounds;
+  /** The store's custom status names, so the merchant reads "Backorder", not "custom fulfillment status 1". */
+  loadStatusNames?: LoadStatusNames;
   logger: Logger;
 }
 
@@ -108,10 +111,11 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     if (!status) return false;
     let decision: OrderDecision | undefined;
     if (asked) decision = await opts.service.explainOrder(session.storeId, asked).catch(() => undefined);
+    const names = await statusNamesWithin(opts.loadStatusNames, session.storeId);
     send(
       res,
       200,
-      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names: {}, bounds: opts.bounds, askedOrderId: asked, decision }),
+      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision }),
     );
     return true;
   };

@@ -5,6 +5,7 @@ import { CUSTOM_STATUSES } from '../../domain/ecwid';
 import type { OrderDecision } from '../../workflows/definitions';
 import { secretsEqual } from '../auth';
 import { ERRORS, NOTICES, dashboardPage, loginPage, messagePage, storePage, type ErrorKey, type Flash, type NoticeKey } from './pages';
+import { statusNamesWithin, type LoadStatusNames } from '../status-names';
 import { WebSessions, clearSessionCookie, safeNext, sessionOf, setSessionCookie } from './session';
 
 export { sessionOrBearer } from './session';
@@ -15,11 +16,8 @@ export interface WebRoutesOptions {
   /** Names merchants gave their custom statuses, for every store (IDs → names); loaded names win. */
   statusNames?: Record<string, string>;
   /** A store's custom status names (Ecwid `/profile/order_statuses`); without it, or if it fails, IDs are shown. */
-  loadStatusNames?: (storeId: number) => Promise<Record<string, string>>;
+  loadStatusNames?: LoadStatusNames;
 }
-
-/** How long the page waits for status names before rendering without them. */
-const STATUS_NAMES_TIMEOUT_MS = 3000;
 
 interface WebRequest extends Request {
   session?: string;
@@ -91,24 +89,7 @@ export function webRoutes(opts: WebRoutesOptions): Router {
 
   const csrfOf = (req: WebRequest) => sessions.csrfToken(req.session ?? '');
 
-  const statusNamesFor = async (storeId: number): Promise<Record<string, string>> => {
-    const base = opts.statusNames ?? {};
-    if (!opts.loadStatusNames) return base;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const loaded = await Promise.race([
-        opts.loadStatusNames(storeId),
-        new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), STATUS_NAMES_TIMEOUT_MS);
-        }),
-      ]);
-      return { ...base, ...(loaded ?? {}) };
-    } catch {
-      return base; // names are a nicety: the raw status IDs still explain the skip
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const statusNamesFor = (storeId: number) => statusNamesWithin(opts.loadStatusNames, storeId, opts.statusNames);
 
   r.get('/login', (req, res) => {
     if (sessionOf(sessions, req)) {
