@@ -41,3 +41,12 @@ export function cpuMeter(pids: number[]): () => number {
   const start = Date.now();
   return () => Math.round(((ticks() - t0) / 100 / ((Date.now() - start) / 1000)) * 100);
 }
+
+/** The command name of a process ('' once it is gone). */
+export const commOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
