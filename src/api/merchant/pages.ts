@@ -5,7 +5,7 @@
  */
 import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, type EcwidCustomStatus } from '../../domain/ecwid';
 import { MAPPABLE_SHIPSTATION_STATUSES, SHIPSTATION_STATUS_LABELS, isCustomStatus } from '../../domain/status-mapping';
-import type { ConnectionStatus, OrderDecision, OrderNote } from '../../workflows/definitions';
+import type { ConnectionStatus, OrderDecision, OrderNote, ShipmentStatus } from '../../workflows/definitions';
 import { escapeHtml as e } from '../web/html';
 import { fixFor, messages, type ErrorKey, type FixKind, type Lang, type Messages, type NoticeKey } from './i18n';
 
@@ -186,6 +186,32 @@ function actionsHtml(t: Messages, ctx: PageContext, s: ConnectionStatus): string
 </form></details>`;
 }
 
+/** Per order written back recently: which items shipped under which tracking number (the write-backs' query). */
+function shippedItemsTable(t: Messages, shipments: ShipmentStatus[] | undefined): string {
+  if (shipments === undefined) return `<p class="muted">${e(t.shippedUnreadable)}</p>`;
+  if (shipments.length === 0) return `<p class="muted">${e(t.shippedNone)}</p>`;
+  const rows = shipments.map((sh) => {
+    const items = sh.shippedItems;
+    const lines = items
+      ? `<ul>${items.lines
+          .map(
+            (l) =>
+              `<li>${e(l.name)}: ${e(t.shippedOf(Math.min(l.shipped, l.ordered), l.ordered))}${
+                l.trackingNumbers.length ? ` — ${l.trackingNumbers.map((n) => `<code>${e(n)}</code>`).join(', ')}` : ''
+              }</li>`,
+          )
+          .join('')}</ul>`
+      : sh.lastTrackingNumber
+        ? `<code>${e(sh.lastTrackingNumber)}</code>`
+        : '—';
+    const state = items && !items.complete ? t.shippedPartial : t.shippedComplete;
+    return `<tr data-order="${e(sh.orderId)}"><td>${e(sh.orderId)}</td><td>${e(state)}${
+      items?.keptShipped ? `<br><span class="muted">${e(t.shippedKept)}</span>` : ''
+    }</td><td>${lines}</td></tr>`;
+  });
+  return `<table><thead><tr><th>${e(t.colOrder)}</th><th></th><th>${e(t.colShipped)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 export function storePage(opts: {
   ctx: PageContext;
   status: ConnectionStatus;
@@ -195,6 +221,8 @@ export function storePage(opts: {
   bounds: Bounds;
   askedOrderId?: string;
   decision?: OrderDecision;
+  /** Undefined: they could not be read now. */
+  shipments?: ShipmentStatus[];
 }): string {
   const { ctx, status: s } = opts;
   const t = messages(ctx.lang);
@@ -226,6 +254,8 @@ ${actionsHtml(t, ctx, s)}`}
 <div id="skipped">${notesTable(t, ctx, s.recentSkipped ?? [], false, opts.names)}</div>
 <h2>${e(t.failedTitle)}</h2>
 <div id="failed">${notesTable(t, ctx, s.recentFailed ?? [], true, opts.names)}</div>
+<h2>${e(t.shippedTitle)}</h2>
+<div id="shipped-items">${shippedItemsTable(t, opts.shipments)}</div>
 <h2 id="why">${e(t.whyTitle)}</h2>
 <form method="get" action="/ecwid/app/store" class="inline">${hidden(ctx, false)}<label>${e(t.orderNumber)} <input id="why-order" name="order" maxlength="100" value="${e(opts.askedOrderId ?? '')}"></label> <button type="submit">${e(t.explain)}</button></form>
 ${why}

@@ -111,11 +111,15 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     if (!status) return false;
     let decision: OrderDecision | undefined;
     if (asked) decision = await opts.service.explainOrder(session.storeId, asked).catch(() => undefined);
-    const names = await statusNamesWithin(opts.loadStatusNames, session.storeId);
+    const [names, shipments] = await Promise.all([
+      statusNamesWithin(opts.loadStatusNames, session.storeId),
+      // Best effort: the page shows without them when Temporal cannot list them now.
+      opts.service.recentShipments(session.storeId).catch(() => undefined),
+    ]);
     send(
       res,
       200,
-      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision }),
+      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision, shipments }),
     );
     return true;
   };
