@@ -8,11 +8,10 @@
  * `--worker-process` runs the worker as `npm run worker` does, in its own process, as in production.
  */
 import { generateOrders } from '../src/simulators/ecwid/seed';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack } from '../src/stack/local-stack';
-import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
-import { killWorkerProcess, spawnWorkerProcess } from '../src/stack/worker-process';
+import { eventually, startTestStack } from '../src/stack/local-stack';
+import { killWorkerProcess } from '../src/stack/worker-process';
 import { pct } from './many-stores';
-import { cpuMeter, processTree } from './proc';
+import { cpuMeter, processTree, workerProcessFor } from './proc';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -26,20 +25,10 @@ async function main() {
   const seconds = arg('--seconds', 60);
   const separate = process.argv.includes('--worker-process');
   const stack = await startTestStack({ rateLimitWindowMs: 60_000 });
-  let worker: ReturnType<typeof spawnWorkerProcess> | undefined;
+  let worker: Awaited<ReturnType<typeof workerProcessFor>> | undefined;
   try {
     if (separate) {
-      await stack.stopWorker();
-      worker = spawnWorkerProcess({
-        TEMPORAL_ADDRESS: stack.env.address,
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        ECWID_API_URL: stack.ecwid.url,
-        SHIPSTATION_API_URL: stack.shipstation.url,
-        SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
-        SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-        SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        PUBLIC_URL: stack.apiUrl,
+      worker = await workerProcessFor(stack, {
         ...(process.env.PROBE_SS_RPM ? { SHIPSTATION_REQUESTS_PER_MINUTE: process.env.PROBE_SS_RPM } : {}),
         ...(process.env.PROBE_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.PROBE_CACHE } : {}),
       });

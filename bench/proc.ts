@@ -1,4 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { SS_ACCOUNT, WEBHOOK_SECRET, type TestStack } from '../src/stack/local-stack';
+import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
+import { spawnWorkerProcess } from '../src/stack/worker-process';
 
 /** `pid` and all its descendants, from /proc (tsx runs the worker in a child of the launcher). */
 export function processTree(pid: number): number[] {
@@ -50,3 +54,23 @@ export const commOf = (pid: number): string => {
     return '';
   }
 };
+
+/**
+ * Replaces the stack's in-process worker by `npm run worker` in its own process, on the stack's task queue, Temporal
+ * and simulators, as production runs it (the bench process keeps the API and the simulators).
+ */
+export async function workerProcessFor(stack: TestStack, env: Record<string, string> = {}): Promise<ChildProcess> {
+  await stack.stopWorker();
+  return spawnWorkerProcess({
+    TEMPORAL_ADDRESS: stack.env.address,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ECWID_API_URL: stack.ecwid.url,
+    SHIPSTATION_API_URL: stack.shipstation.url,
+    SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
+    SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
+    SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PUBLIC_URL: stack.apiUrl,
+    ...env,
+  });
+}

@@ -9,12 +9,12 @@ import { temporal } from '@temporalio/proto';
 import { ShipStationClient } from '../src/clients/shipstation-client';
 import { storeSyncWorkflowId } from '../src/domain/ids';
 import { generateOrders } from '../src/simulators/ecwid/seed';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../src/stack/local-stack';
+import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../src/stack/local-stack';
 import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
 import { killWorkerProcess, spawnWorkerProcess } from '../src/stack/worker-process';
 import type { ConnectionStatus } from '../src/workflows/definitions';
 import { manyStores } from './many-stores';
-import { commOf, cpuTicks, processTree, rssMb } from './proc';
+import { commOf, cpuTicks, processTree, rssMb, workerProcessFor } from './proc';
 
 const quick = process.argv.includes('--quick');
 const manyOnly = process.argv.includes('--many-only');
@@ -218,18 +218,7 @@ async function main() {
     stack = await startTestStack({ rateLimitWindowMs: 60_000 });
     // The worker in its own process, as `npm run worker` runs in production: this process is the API and
     // the simulators (the other side of the network), and each side's CPU is measured apart.
-    await stack.stopWorker();
-    const worker = spawnWorkerProcess({
-      TEMPORAL_ADDRESS: stack.env.address,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ECWID_API_URL: stack.ecwid.url,
-      SHIPSTATION_API_URL: stack.shipstation.url,
-      SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
-      SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-      SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PUBLIC_URL: stack.apiUrl,
-    });
+    const worker = await workerProcessFor(stack);
     const many = await manyStores(stack, {
       workerPids: () => processTree(worker.pid!),
       serverPids: () => processTree(process.pid).filter((pid) => commOf(pid) === 'temporal'),

@@ -4,7 +4,7 @@ import { ApiError } from '../clients/http';
 import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
 import { asShipment, compactShipment, type CompactShipment, type RoutedOrder } from '../domain/shipment-notice';
-import { LINES_KEPT, partialShipmentUpdate, shipmentProgress, type ShippedLine } from '../domain/shipment-progress';
+import { LINES_KEPT, partialShipmentUpdate, shipmentProgress } from '../domain/shipment-progress';
 import type { EcwidFulfillmentStatus, EcwidOrder, EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
 import { physicalItemsOf } from '../domain/order-filter';
 import type { ShipStationOrder, ShipStationShipment } from '../domain/shipstation';
@@ -15,6 +15,7 @@ import {
   credentialsQuery,
   shipNoticeSignal,
   statusQuery,
+  type ShippedItems,
   type ConnectionCredentials,
   type ConnectionSettings,
   type ShipNotice,
@@ -224,18 +225,7 @@ export async function readOrderShipments(
 }
 
 /** What one write did, for the `shipmentStatus` query: complete or partial, and which items shipped under which number. */
-export interface FulfillmentWritten {
-  complete: boolean;
-  /** The fulfillment status written; absent when the order's status was left as it was. */
-  fulfillmentStatus?: string;
-  /** Live labels cover only part of the order, which Ecwid already has SHIPPED (or beyond): left so (no un-shipping). */
-  keptShipped?: boolean;
-  ordered: number;
-  shipped: number;
-  lines: ShippedLine[];
-  /** Ecwid orders merged into this one in ShipStation that were handed this order's labels. */
-  mergedOrders?: string[];
-}
+export type FulfillmentWritten = ShippedItems;
 
 /**
  * Writes a prepared update to the Ecwid order, keeping the order's other extra fields. `keepNotesToBuyer`: the

@@ -30,6 +30,8 @@ export interface TestStack {
   /** Starts the worker, with today's workflow code or another bundle (an earlier release's, for upgrade tests). */
   startWorker(bundle?: { code: string }): Promise<void>;
   stopWorker(): Promise<void>;
+  /** Starts another API process's app (same configuration, its own memory) and returns its URL; stopped with the stack. */
+  anotherApi(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startTestStack(
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { app, service } = createApp({
+  const appOptions: AppOptions = {
     client,
     logger,
     adminToken: ADMIN_TOKEN,
@@ -79,8 +81,17 @@ export async function startTestStack(
     temporalUiOrigin: 'http://localhost:8233',
     // The simulator's admin page frames the app from http://localhost:<port> (apiUrl is on 127.0.0.1: another site).
     merchantApp: { frameAncestors: [`http://localhost:${ecwid.port}`], operatorAccountAllowed: true, ...opts.merchantApp },
-  });
+  };
+  const { app, service } = createApp(appOptions);
   server.on('request', app);
+  const otherApis: Server[] = [];
+  /** Another API process behind the same load balancer: same configuration and Temporal, nothing shared in memory. */
+  const anotherApi = async (): Promise<string> => {
+    const other = createServer(createApp(appOptions).app);
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    otherApis.push(other);
+    return `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  };
   ecwid.setWebhookUrl(`${apiUrl}/webhooks/ecwid`);
   ecwid.setAppUrl(`${apiUrl}/ecwid/app`);
 
@@ -130,8 +141,13 @@ export async function startTestStack(
       }),
     startWorker,
     stopWorker,
+    anotherApi,
     async stop() {
       await stopWorker().catch(() => undefined);
+      for (const other of otherApis) {
+        other.closeAllConnections();
+        await new Promise((r) => other.close(r));
+      }
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await Promise.all([ecwid.close(), shipstation.close()]);

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../src/api/app';
 import { ecwidEventWorkflowId, ecwidSignature } from '../../src/api/routes/ecwid-webhooks';
-import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { ECWID_STORE_ID } from '../../src/temporal/search-attributes';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { UNINSTALLED_MESSAGE, type EcwidEventResult } from '../../src/workflows/ecwid-event';
-import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
-import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
+import { ECWID_CLIENT_SECRET, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
 import { importableOrder } from '../helpers/orders';
 
 const STORE = 4301;
@@ -140,49 +134,27 @@ describe('Ecwid webhooks are hints, deduplicated durably (real dev server, real 
 
   test('the dedupe is shared by every API process and outlives the event: a delivery is signalled once, a rewritten body is a duplicate', async () => {
     // A second API process on the same Temporal (or the first one after a restart): nothing shared in memory.
-    const { app: second } = createApp({
-      client: stack.client,
-      logger: pino({ level: 'silent' }),
-      adminToken: ADMIN_TOKEN,
-      taskQueue: stack.taskQueue,
-      ecwidApiUrl: stack.ecwid.url,
-      shipstationApiUrl: stack.shipstation.url,
-      ecwidClientSecret: ECWID_CLIENT_SECRET,
-      ecwidClientId: 'test-client',
-      ecwidOAuthUrl: stack.ecwid.oauthUrl,
-      publicUrl: stack.apiUrl,
-      defaultPollIntervalSeconds: 300,
-      codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
-      temporalUiOrigin: 'http://localhost:8233',
-    });
-    const server: Server = createServer(second);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const orderId = await importedOrder(STORE);
-      const body = genuine(STORE, 'order.updated', { orderId });
-      expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
-      const hints = await syncNowSignals(STORE);
-      // Once the event's workflow has closed, its ID stays reserved (for the namespace's retention).
-      expect(await eventResult(body.eventId)).toEqual({ delivered: false, hintSentByApi: true });
-      // Ecwid delivers it again, to another API process, then to the first: the same request, which Temporal
-      // answers with the run it started; the store's workflow records the hint once.
-      expect(await post(body, secondUrl)).toEqual({ status: 200, body: { ok: true } });
-      expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
-      expect(await syncNowSignals(STORE)).toBe(hints);
-      // A body rewritten around the same signature is another request for the same event: a duplicate, anywhere.
-      expect(await post({ ...body, eventType: 'order.deleted' }, secondUrl)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
-      expect(await post({ ...body, data: { orderId: 'OTHER1' } })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
-      // And the other way round, while the second app saw it first.
-      const fresh = genuine(STORE, 'order.updated', { orderId });
-      expect(await post(fresh, secondUrl)).toEqual({ status: 200, body: { ok: true } });
-      expect(await post(fresh)).toEqual({ status: 200, body: { ok: true } });
-      expect(await post({ ...fresh, storeId: OTHER })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
-      expect(await syncNowSignals(STORE)).toBe(hints + 1);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    const secondUrl = await stack.anotherApi();
+    const orderId = await importedOrder(STORE);
+    const body = genuine(STORE, 'order.updated', { orderId });
+    expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
+    const hints = await syncNowSignals(STORE);
+    // Once the event's workflow has closed, its ID stays reserved (for the namespace's retention).
+    expect(await eventResult(body.eventId)).toEqual({ delivered: false, hintSentByApi: true });
+    // Ecwid delivers it again, to another API process, then to the first: the same request, which Temporal
+    // answers with the run it started; the store's workflow records the hint once.
+    expect(await post(body, secondUrl)).toEqual({ status: 200, body: { ok: true } });
+    expect(await post(body)).toEqual({ status: 200, body: { ok: true } });
+    expect(await syncNowSignals(STORE)).toBe(hints);
+    // A body rewritten around the same signature is another request for the same event: a duplicate, anywhere.
+    expect(await post({ ...body, eventType: 'order.deleted' }, secondUrl)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    expect(await post({ ...body, data: { orderId: 'OTHER1' } })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    // And the other way round, while the second app saw it first.
+    const fresh = genuine(STORE, 'order.updated', { orderId });
+    expect(await post(fresh, secondUrl)).toEqual({ status: 200, body: { ok: true } });
+    expect(await post(fresh)).toEqual({ status: 200, body: { ok: true } });
+    expect(await post({ ...fresh, storeId: OTHER })).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    expect(await syncNowSignals(STORE)).toBe(hints + 1);
   });
 
   test('a webhook for a store that is not connected completes without delivering anything', async () => {

@@ -3,10 +3,6 @@
  * several API processes. Real dev server, worker and simulators; every Ecwid and ShipStation check is asserted on
  * the requests that actually reached the simulators.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../src/api/app';
 import { PayloadRefused, decryptEcwidPayload } from '../../src/api/merchant/ecwid-payload';
 import { langOf } from '../../src/api/merchant/i18n';
 import { settingsFromForm } from '../../src/api/merchant/routes';
@@ -14,9 +10,7 @@ import { loadEnv } from '../../src/config/env';
 import { MerchantSessions } from '../../src/api/merchant/session';
 import { encryptEcwidAppPayload } from '../../src/simulators/ecwid/app-payload';
 import { basicAuth } from '../../src/simulators/shipstation/auth';
-import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
-import { TEST_ENCRYPTION_KEY } from '../../src/stack/test-temporal';
-import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORE_A = 7101;
 const TOKEN_A = 'secret_store_7101_merchant_a';
@@ -118,7 +112,7 @@ describe('Ecwid app page: settings form, language and configuration (unit)', () 
 
 describe('Ecwid app page: security over HTTP (real stack)', () => {
   let stack: TestStack;
-  let second: { server: Server; url: string };
+  let second: { url: string };
 
   const open = (payload: string, base = stack.apiUrl) => fetch(`${base}/ecwid/app?payload=${encodeURIComponent(payload)}&lang=en`, { redirect: 'manual' });
   const post = (path: string, fields: Record<string, string>, base = stack.apiUrl) =>
@@ -148,30 +142,9 @@ describe('Ecwid app page: security over HTTP (real stack)', () => {
     stack.ecwid.addStore({ storeId: REVOKED_STORE, token: REVOKED_TOKEN, plan: 'VENTURE' });
     stack.shipstation.addAccount(MERCHANT_SS);
     // A second API process behind the same load balancer: same configuration, same Temporal, its own memory.
-    const { app } = createApp({
-      client: stack.client,
-      logger: pino({ level: 'silent' }),
-      adminToken: ADMIN_TOKEN,
-      taskQueue: stack.taskQueue,
-      ecwidApiUrl: stack.ecwid.url,
-      shipstationApiUrl: stack.shipstation.url,
-      ecwidClientSecret: ECWID_CLIENT_SECRET,
-      ecwidClientId: 'test-client',
-      ecwidOAuthUrl: stack.ecwid.oauthUrl,
-      publicUrl: stack.apiUrl,
-      shipstationWebhookSecret: WEBHOOK_SECRET,
-      defaultPollIntervalSeconds: 300,
-      codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
-      temporalUiOrigin: 'http://localhost:8233',
-      merchantApp: { frameAncestors: [`http://localhost:${stack.ecwid.port}`], operatorAccountAllowed: true },
-    });
-    const server = createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    second = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    second = { url: await stack.anotherApi() };
   });
   afterAll(async () => {
-    second?.server.closeAllConnections();
-    await new Promise((r) => second?.server.close(r));
     await stack?.stop();
   });
 
