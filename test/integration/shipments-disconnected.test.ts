@@ -10,13 +10,12 @@ import {
   credentialsQuery,
   shipNoticeSignal,
   shipmentStatusQuery,
-  type ConnectionStatus,
   type ShipNotice,
   type ShipmentStatus,
   type ShipmentWorkflowInput,
 } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5301;
 const TOKEN = 'secret_store_5301_token';
@@ -37,11 +36,7 @@ describe('shipment write-back of a disconnected store', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
-    stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'BUSINESS', weightUnit: 'POUND' });
-    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
-    expect(res.status).toBe(201);
-    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).lastSyncAt);
+    stack = await stackWithConnectedStore(STORE, TOKEN);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,9 +1,9 @@
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
-import { shipmentStatusQuery, type ConnectionStatus, type ShipmentStatus } from '../../src/workflows/definitions';
+import { shipmentStatusQuery, type ShipmentStatus } from '../../src/workflows/definitions';
 import { ASKED_RECONCILE_GAP_MS } from '../../src/workflows/shipstation-account';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5001;
 const TOKEN = 'secret_store_5001_token';
@@ -31,12 +31,7 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
   }
 
   beforeAll(async () => {
-    // Many labels in one minute: a 10 s window keeps ShipStation's pacing from dominating the test's time.
-    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
-    stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'BUSINESS', weightUnit: 'POUND' });
-    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
-    expect(res.status).toBe(201);
-    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).lastSyncAt);
+    stack = await stackWithConnectedStore(STORE, TOKEN);
   });
   afterAll(async () => {
     await stack?.stop();

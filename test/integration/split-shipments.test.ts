@@ -4,7 +4,7 @@ import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
 import { retryShipmentSignal, shipmentStatusQuery, type ConnectionStatus, type ShipmentStatus } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5301;
 const TOKEN = 'secret_store_5301_token';
@@ -40,11 +40,7 @@ describe('split and partial shipments, merged orders (simulators end to end)', (
   }
 
   beforeAll(async () => {
-    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
-    stack.ecwid.addStore({ storeId: STORE, token: TOKEN, plan: 'BUSINESS', weightUnit: 'POUND' });
-    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
-    expect(res.status).toBe(201);
-    await eventually(async () => ((await (await stack.api(`/connections/${STORE}`)).json()) as ConnectionStatus).lastSyncAt);
+    stack = await stackWithConnectedStore(STORE, TOKEN);
   });
   afterAll(async () => {
     await stack?.stop();
