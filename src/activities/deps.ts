@@ -6,6 +6,13 @@ import type { Logger } from '../logging/logger';
 import type { ConnectionCredentials, ShipStationCredentials } from '../workflows/definitions';
 import { Context, ApplicationFailure } from '@temporalio/activity';
 
+export interface AccountTrafficHost {
+  /** Starts polling the account's task queue in this process; `stop` ends it (in-flight activities finish or are cancelled). */
+  serve(accountId: string): Promise<{ stop(): Promise<void> }>;
+  /** This process's name, as operators see it in the account's status. */
+  readonly workerName: string;
+}
+
 /** What activities need from the outside world; injected so tests and the worker choose the endpoints. */
 export interface ActivityDeps {
   ecwidApiUrl: string;
@@ -25,8 +32,13 @@ export interface ActivityDeps {
    * minute, on top of the pacing by the server's headers. Unset: headers only.
    */
   shipstationRequestsPerMinute?: number;
-  /** How often a running activity heartbeats regardless of its progress (default 10 s; tests shorten it). */
+  /** How often a running activity heartbeats regardless of its progress (default 1 s; tests shorten it). */
   heartbeatIntervalMs?: number;
+  /**
+   * This worker process serves ShipStation accounts' traffic while it holds their leases (see account-traffic.ts):
+   * it polls an account's own task queue for as long as `serve` is not stopped. Absent: the process never owns one.
+   */
+  accountTraffic?: AccountTrafficHost;
 }
 
 export function ecwidFor(deps: ActivityDeps, storeId: number, credentials: ConnectionCredentials): EcwidClient {
@@ -78,8 +90,12 @@ export function heartbeat(details?: unknown): void {
   ctx.heartbeat(details);
 }
 
-/** Default period of the ticker: well under the 60 s heartbeat timeouts the workflows give every activity. */
-export const HEARTBEAT_INTERVAL_MS = 10_000;
+/**
+ * Default period of the ticker: well under the heartbeat timeouts the workflows give (5 s for the activities of an
+ * account's traffic, whose owner's death must be noticed at once; 60 s for the others). The SDK sends at most one
+ * heartbeat per 80 % of the timeout to the server, so a short tick costs no extra calls.
+ */
+export const HEARTBEAT_INTERVAL_MS = 1_000;
 
 /**
  * Runs `fn`, and while it runs inside a Temporal activity, heartbeats every `everyMs` with the last progress

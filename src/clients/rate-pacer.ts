@@ -360,3 +360,49 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export const pacerSleep = sleep;
+
+/**
+ * What a key's budget has spent, to hand to the account's next owner (another process): the starts of the last
+ * window and the server's window as last seen. Times are epoch milliseconds.
+ */
+export interface BudgetLease {
+  starts: number[];
+  remaining?: number;
+  resetAt?: number;
+}
+
+/** This process's spending on `key`, as a lease for the next owner. */
+export function budgetLeaseOf(key: string): BudgetLease {
+  const s = keys.get(key);
+  if (!s) return { starts: [] };
+  const now = Date.now();
+  const open = s.resetAt !== undefined && now < s.resetAt + RESET_SLACK_MS;
+  return {
+    starts: s.starts.filter((t) => t > now - s.keepMs),
+    ...(open && s.remaining !== undefined ? { remaining: Math.max(0, s.remaining), resetAt: s.resetAt } : {}),
+  };
+}
+
+/**
+ * A new owner takes over what the previous one spent: its starts count against the rolling window and the spacing,
+ * and the server's window as it last saw it stands until its reset. Merged with what this process already knows.
+ */
+export function adoptBudgetLease(key: string, lease: BudgetLease | undefined): void {
+  if (!lease) return;
+  const s = stateOf(key);
+  const now = Date.now();
+  const starts = (Array.isArray(lease.starts) ? lease.starts : []).filter((t) => typeof t === 'number' && t > now - s.keepMs && t <= now);
+  s.starts = [...new Set([...s.starts, ...starts])].sort((a, b) => a - b);
+  const last = s.starts[s.starts.length - 1];
+  if (last !== undefined) s.lastGrantAt = Math.max(s.lastGrantAt ?? 0, last);
+  if (lease.remaining !== undefined && lease.resetAt !== undefined && lease.resetAt > now) {
+    if (s.resetAt === undefined || s.remaining === undefined || lease.resetAt > s.resetAt + SAME_WINDOW_MS) {
+      s.remaining = lease.remaining;
+      s.resetAt = lease.resetAt;
+      s.windowStartedAt = s.starts[0] ?? now;
+    } else {
+      s.remaining = Math.min(s.remaining, lease.remaining);
+    }
+  }
+  pump(key, s);
+}

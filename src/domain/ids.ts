@@ -55,3 +55,11 @@ export function shipmentWorkflowId(storeId: number | string, orderId: string): s
 export function shipstationAccountWorkflowId(accountId: string): string {
   return `shipstation-account:${accountId}`;
 }
+
+/**
+ * The task queue of a ShipStation account's traffic (`<base>/shipstation-account:<accountId>`): only the worker
+ * that holds the account's lease polls it, so every ShipStation call of the account is made by one process.
+ */
+export function shipstationAccountTaskQueue(baseTaskQueue: string, accountId: string): string {
+  return `${baseTaskQueue}/shipstation-account:${accountId}`;
+}

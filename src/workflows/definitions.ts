@@ -265,12 +265,30 @@ export interface AccountStatus {
   notifications: { routed: number; ignored: number };
   /** Sum over the workers' latest reports (each at most ~10 s old while busy). */
   budget: { queueDepth: number; oldestWaitingMs: number; callsInCurrentWindow: number; reports: BudgetReport[] };
+  /**
+   * The worker process that holds the account's lease: it alone makes the account's ShipStation calls. Absent
+   * while none holds it (just started, or its owner died and another is being elected), or in runs of an earlier release.
+   */
+  owner?: AccountOwner;
+  /** Leases granted so far (elections): more than one per deploy or worker failure is worth a look. */
+  ownerChanges?: number;
+}
+
+/** Who serves an account's traffic (see activities/account-traffic.ts). */
+export interface AccountOwner {
+  worker: string;
+  /** ISO time the lease was taken. */
+  since: string;
+  /** The task queue the owner polls for the account's activities. */
+  taskQueue: string;
 }
 
 export const attachStoreSignal = defineSignal<[AttachStore]>('attachStore');
 export const detachStoreSignal = defineSignal<[{ storeId: number }]>('detachStore');
 export const reconcileNowSignal = defineSignal<[]>('reconcileNow');
 export const budgetReportSignal = defineSignal<[BudgetReport]>('budgetReport');
+/** Internal: the worker that took the account's lease says so (once per election). */
+export const accountOwnerSignal = defineSignal<[AccountOwner]>('accountOwner');
 /** Internal: what one SHIP_NOTIFY of the account was routed to (counts only). */
 export const shipNoticeRoutedSignal = defineSignal<[{ routed: number; ignored: number }]>('shipNoticeRouted');
 export const accountStatusQuery = defineQuery<AccountStatus>('accountStatus');

@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { shipstationAccountTaskQueue } from '../domain/ids';
 import { asShipment } from '../domain/shipment-notice';
 import { buildFulfillmentUpdate } from '../domain/shipment-update';
 import { SHIPMENT_STATE } from '../temporal/search-attributes';
@@ -309,11 +310,14 @@ export type ShipNotifyInput = { storeId: number; resourceUrl: string } | { accou
  */
 export async function shipNotify(input: ShipNotifyInput): Promise<{ orders: number; routed?: number; ignored?: number }> {
   if ('accountId' in input) {
+    // Runs that recorded the marker read the notice on the account's task queue: by its owner, in its budget.
+    const byOwner = patched('notices-by-account-owner');
     const { routeShipNotice } = proxyActivities<Activities>({
       // The read may wait behind imports for the account's budget (it heartbeats meanwhile); a batch of hundreds
       // of orders is then handed over in seconds.
       startToCloseTimeout: '10 minutes',
-      heartbeatTimeout: '60 seconds',
+      heartbeatTimeout: byOwner ? '5 seconds' : '60 seconds',
+      ...(byOwner ? { taskQueue: shipstationAccountTaskQueue(workflowInfo().taskQueue, input.accountId) } : {}),
       retry: {
         initialInterval: '1 second',
         maximumInterval: '5 minutes',

@@ -1,6 +1,8 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -11,14 +13,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { BudgetLease } from '../clients/rate-pacer';
+import { shipstationAccountTaskQueue } from '../domain/ids';
 import {
   accountCredentialsQuery,
+  accountOwnerSignal,
   accountStatusQuery,
   attachStoreSignal,
   budgetReportSignal,
   detachStoreSignal,
   reconcileNowSignal,
   shipNoticeRoutedSignal,
+  type AccountOwner,
   type AccountStatus,
   type AttachStore,
   type BudgetReport,
@@ -31,12 +37,38 @@ type Activities = ReturnType<typeof createActivities>;
 /** Failures that retrying the same call cannot fix (wrong or missing keys, no account workflow to read from). */
 const PERMANENT = ['ShipStationAuthFailed', 'ShipStationNotConfigured', 'ShipStationAccountMismatch', 'ShipStationAccountNotConnected'];
 
-const { ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = proxyActivities<Activities>({
+const ACCOUNT_CALLS = {
   // Calls wait for the account's budget behind imports (the activities heartbeat on a ticker meanwhile).
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '60 seconds',
   // A few attempts, then the workflow's own, longer backoff: a failing subscription never blocks reconciliation.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
+} as const;
+
+/**
+ * Runs that recorded this marker lease the account's traffic to one worker (activities/account-traffic.ts) and run
+ * their ShipStation calls on the account's task queue; runs begun before it call from any worker, as recorded.
+ */
+export const ACCOUNT_OWNS_TRAFFIC = 'account-owns-traffic';
+
+/** The account's activities, run by its owner (its task queue), or by any worker in runs begun before the lease. */
+function accountCalls(accountId: string, leased: boolean) {
+  if (!leased) return proxyActivities<Activities>(ACCOUNT_CALLS);
+  // The owner's death must be noticed in seconds: another owner picks the retried call up from the same queue.
+  return proxyActivities<Activities>({ ...ACCOUNT_CALLS, heartbeatTimeout: '5 seconds', taskQueue: shipstationAccountTaskQueue(workflowInfo().taskQueue, accountId) });
+}
+
+/**
+ * The lease: one attempt lives as long as its worker (its heartbeat proves it, every second, with the budget spent),
+ * and the next attempt, on any worker, starts 5 s after the last heartbeat at most, from that spending. No limit of
+ * attempts: an account always has an owner while it has stores.
+ */
+const { ownAccountTraffic } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 1.5, maximumInterval: '2 seconds' },
+  // Cancelled at the end of a run: wait for the owner to stop serving and hand over what it spent.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 /** One `GET /shipments` pass per interval for the whole account, whatever the number of stores (≤ 12 calls an hour idle). */
@@ -83,6 +115,10 @@ export interface AccountCarried {
   lastReconcileEndedAt?: number;
   notifications: { routed: number; ignored: number };
   reports: BudgetReport[];
+  /** What the budget spent under the last lease (for the next run's owner). */
+  lease?: BudgetLease;
+  owner?: AccountOwner;
+  ownerChanges?: number;
 }
 
 function freshCarried(): AccountCarried {
@@ -136,6 +172,11 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     c.notifications.routed += Math.max(0, n?.routed ?? 0);
     c.notifications.ignored += Math.max(0, n?.ignored ?? 0);
   });
+  setHandler(accountOwnerSignal, (o?: AccountOwner) => {
+    if (!o || typeof o.worker !== 'string') return;
+    c.owner = o;
+    c.ownerChanges = (c.ownerChanges ?? 0) + 1;
+  });
   setHandler(accountCredentialsQuery, () => credentials);
   setHandler(accountStatusQuery, (): AccountStatus => {
     const list = [...reports.values()];
@@ -152,8 +193,42 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
         callsInCurrentWindow: list.reduce((n, r) => n + r.callsInCurrentWindow, 0),
         reports: list,
       },
+      ...(c.owner ? { owner: c.owner } : {}),
+      ...(c.ownerChanges !== undefined ? { ownerChanges: c.ownerChanges } : {}),
     };
   });
+
+  // A run begun before the lease takes it at its first turn that runs live after the upgrade (patched there).
+  let leased = patched(ACCOUNT_OWNS_TRAFFIC);
+  let { ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, leased);
+  let lease: { scope: CancellationScope; done: Promise<void>; releasing: boolean } | undefined;
+  const takeLease = () => {
+    if (!leased || lease) return;
+    const scope = new CancellationScope();
+    const held = { scope, done: Promise.resolve(), releasing: false };
+    held.done = scope
+      .run(() => ownAccountTraffic({ accountId: input.accountId, ...(c.lease ? { lease: c.lease } : {}) }))
+      .then(
+        (spent) => void (c.lease = spent),
+        () => undefined, // cancelled before it handed anything over: the next owner learns from ShipStation's headers
+      )
+      .then(() => {
+        if (held.releasing) return;
+        // The lease ended without being asked to (it timed out after 30 days): take it again at the next turn.
+        lease = undefined;
+        c.owner = undefined;
+        wake = true;
+      });
+    lease = held;
+  };
+  const releaseLease = async () => {
+    if (!lease) return;
+    lease.releasing = true;
+    lease.scope.cancel();
+    await lease.done;
+    lease = undefined;
+    c.owner = undefined;
+  };
 
   const subscribe = async (): Promise<void> => {
     try {
@@ -205,8 +280,15 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
 
   // Started by a store's attachStore (signal-with-start); a bare start waits for its first store.
   await condition(() => stores.size > 0);
+  takeLease();
 
   for (;;) {
+    if (!leased && patched(ACCOUNT_OWNS_TRAFFIC)) {
+      leased = true;
+      ({ ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, true));
+      takeLease();
+    }
+    if (stores.size > 0) takeLease();
     if (stores.size === 0) {
       // The last store left: nothing routes here any more. A store that joins meanwhile keeps the account going.
       await condition(allHandlersFinished);
@@ -217,6 +299,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       }
       await condition(allHandlersFinished);
       if (stores.size === 0) {
+        await releaseLease();
         log.info('last store left the ShipStation account', { accountId: input.accountId });
         return { storesLeft: 0 };
       }
@@ -236,6 +319,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     await condition(() => wake, Math.max(1, next - Date.now()));
   }
 
+  await releaseLease();
   await condition(allHandlersFinished);
   // The subscription's daily re-check carries over: handing over often must not cost a list call each time.
   const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()] };

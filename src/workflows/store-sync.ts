@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { applyConnectionEvent, connectionStateOf, type ConnectionEvent, type ConnectionFacts } from '../domain/connection-state';
+import { shipstationAccountTaskQueue } from '../domain/ids';
 import { CONNECTION_STATE } from '../temporal/search-attributes';
 import {
   credentialsQuery,
@@ -54,13 +55,35 @@ export type { CarriedState, StoreSyncInput } from './store-sync-state';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { importOrders } = proxyActivities<Activities>({
+const IMPORT_OPTIONS = {
   // A page may wait its turn behind many stores' pages on one ShipStation account (4,000 orders a minute at most);
   // the heartbeat, sent on a ticker for as long as it runs, is what proves it alive meanwhile.
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '60 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
-});
+} as const;
+
+/** Imports run by any worker: before the store has joined its account, and in runs begun before the lease. */
+const { importOrders: importOrdersAnywhere } = proxyActivities<Activities>(IMPORT_OPTIONS);
+
+/**
+ * Runs that recorded this marker send a joined store's imports to its ShipStation account's task queue, where the
+ * account's one owner batches and paces them with every other store's (see activities/account-traffic.ts).
+ */
+export const IMPORTS_BY_ACCOUNT_OWNER = 'imports-by-account-owner';
+
+/** Where this sync's pages are imported: by the owner of the store's ShipStation account once the store joined it. */
+function importsOf(s: CarriedState): Activities['importOrders'] {
+  if (!s.accountJoined || !s.accountId || !patched(IMPORTS_BY_ACCOUNT_OWNER)) return importOrdersAnywhere;
+  return proxyActivities<Activities>({
+    ...IMPORT_OPTIONS,
+    // The owner's death is noticed in seconds, and the page is retried by the next owner from the same queue.
+    heartbeatTimeout: '5 seconds',
+    // No owner for this long (the account's workflow is not running): the pass fails visibly and backs off.
+    scheduleToStartTimeout: '10 minutes',
+    taskQueue: shipstationAccountTaskQueue(workflowInfo().taskQueue, s.accountId),
+  }).importOrders;
+}
 
 // Joining is a signal to the account's workflow (no ShipStation call): quick, and never in the way of imports.
 const { joinShipStationAccount, leaveShipStationAccount, reconcileAccountNow } = proxyActivities<Activities>({
@@ -260,6 +283,7 @@ async function runSync(
 ): Promise<{ credentialsRefused: boolean }> {
   const started = Date.now();
   const syncId = `${workflowInfo().runId}:${s.syncsRun}`;
+  const importOrders = importsOf(s);
   const full = s.fullSyncRequested;
   s.fullSyncRequested = false;
   const why = { settingsChanged: !!s.settingsChanged, operatorTriggered: !!s.operatorTriggered };

@@ -33,15 +33,17 @@ function orderHintOf(eventType: string, orderId: string | undefined): SyncNowReq
  * order events wake the store's workflow to re-read the order from Ecwid; an uninstall asks Ecwid whether the
  * store's token still works (in the event's workflow). Answers at once (Ecwid allows 10 s).
  *
- * Each delivery starts the `ecwidEvent` workflow `ecwid-event:<eventId>`, with a request ID made of the whole
- * delivery. The workflow ID is the dedupe, durable and shared by every API process; closed IDs stay reserved for
- * the namespace's retention, whose minimum is 1 day, covering Ecwid's 24 hours of retries:
- * - a body rewritten around a genuine signature (another storeId, eventType or order) is another request for the
- *   same ID: refused as a duplicate, nothing is signalled;
- * - the same delivery again (Ecwid's retry, after we crashed or Temporal was briefly unreachable) is the same
- *   request: Temporal answers with the run it started, and the hint is signalled again with the same request ID,
- *   which Temporal records once per run of the store's workflow (across a continue-as-new it is a harmless re-read).
- * Order hints are signalled from here, not from the event's workflow: one hop instead of three under load.
+ * An order event is one signal to the store's workflow, with a request ID made of the signed event ID: Temporal
+ * records it once per run of that workflow, so Ecwid's retries of a delivery (after we crashed, or Temporal was
+ * briefly unreachable), through any API process, wake the store once, and a body rewritten around the same
+ * signature for the same store is dropped too. No workflow is started per event: that was most of a webhook's cost.
+ * A body rewritten for another store can only make that store re-read an order through its own token (a hint, never
+ * data: an order it doesn't have is not in ShipStation under its key either, so nothing changes), and the
+ * freshness window bounds replays. Across the store's continue-as-new a redelivery is a harmless re-read.
+ *
+ * `application.*` events start the `ecwidEvent` workflow `ecwid-event:<eventId>` (request ID: the whole delivery;
+ * a rewritten body is refused as a duplicate), which checks the store's token before marking it. Other events
+ * (products, customers…) have nothing to do with shipping and are acknowledged without any work.
  */
 export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client; taskQueue: string; logger: Logger }): Router {
   const r = Router();
@@ -63,13 +65,30 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client
     }
     const orderId = ev.data?.orderId;
     const hint = orderHintOf(ev.eventType, orderId);
-    const input: EcwidEventInput = { storeId: ev.storeId, eventType: ev.eventType, ...(orderId ? { orderId } : {}), ...(hint ? { hintSentByApi: true } : {}) };
-    const requestId = requestIdOf('ecwid-webhook', ev.eventId, String(ev.storeId), ev.eventType, orderId ?? '');
     const unavailable = (err: unknown) => {
       // Answer 5xx so Ecwid retries: the retry is the same request, so it is not taken for a duplicate.
       opts.logger.error({ err: String(err), eventType: ev.eventType, storeId: ev.storeId }, 'could not hand the webhook to Temporal');
       res.status(503).json({ error: 'temporarily_unavailable' });
     };
+    if (hint) {
+      try {
+        await signalOnce(opts.client, storeSyncWorkflowId(ev.storeId), syncNowSignal, requestIdOf('ecwid-order-event', ev.eventId), hint);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          res.status(200).json({ ok: true, delivered: false }); // the store is not connected here
+          return;
+        }
+        unavailable(err);
+        return;
+      }
+      res.status(200).json({ ok: true });
+      return;
+    }
+    if (!ev.eventType.startsWith('application.')) {
+      res.status(200).json({ ok: true, delivered: false });
+      return;
+    }
+    const input: EcwidEventInput = { storeId: ev.storeId, eventType: ev.eventType };
     try {
       await startOnce(
         opts.client,
@@ -82,9 +101,9 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(ev.storeId) }],
           // IDs and the event type only: the summary is shown in the Web UI and lists.
-          staticSummary: `Ecwid ${ev.eventType} for store ${ev.storeId}${orderId ? `, order ${orderId}` : ''}`,
+          staticSummary: `Ecwid ${ev.eventType} for store ${ev.storeId}`,
         },
-        requestId,
+        requestIdOf('ecwid-webhook', ev.eventId, String(ev.storeId), ev.eventType, orderId ?? ''),
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -93,18 +112,6 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client
       }
       unavailable(err);
       return;
-    }
-    if (hint) {
-      try {
-        await signalOnce(opts.client, storeSyncWorkflowId(ev.storeId), syncNowSignal, requestId, hint);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
-          res.status(200).json({ ok: true, delivered: false }); // the store is not connected here
-          return;
-        }
-        unavailable(err);
-        return;
-      }
     }
     res.status(200).json({ ok: true });
   });
