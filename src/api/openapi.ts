@@ -205,7 +205,7 @@ function build(): Json {
               { type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean', description: 'This eventId was received before (kept at least 1 day)' } } },
               'Accepted: handed to an `ecwidEvent` workflow (`ecwid-event:<eventId>`), whose result says what it did',
             ),
-            '400': error('Invalid webhook body'),
+            '400': error('Invalid webhook body, or an event dated outside the window (`stale_event`: older than 24 h; `future_event`: more than 5 min ahead)'),
             '401': error('Bad signature'),
             '503': error('Not configured, or Temporal unreachable (Ecwid retries)'),
           },
@@ -225,7 +225,7 @@ function build(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
           responses: {
             '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean' }, ignored: { type: 'string' } } }, 'Accepted'),
-            '400': error('Invalid body, or a resource_url outside ShipStation'),
+            '400': error('Invalid body, or a resource_url outside ShipStation or naming no labels (`/shipments` with `batchId`, `orderId`, `orderNumber` or `trackingNumber`); its paging is ignored'),
             '401': error('Bad secret'),
             '503': error('Not configured, or Temporal unreachable'),
           },
