@@ -16,6 +16,8 @@ import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
 import { merchantAppRoutes } from './merchant/routes';
 import { spendThroughTemporal } from './oauth-state';
 import { openApiDocument } from './openapi';
+import { AuthThrottle } from './throttle';
+import { endedSessionsThroughTemporal } from './web/session';
 import { sessionOrBearer, webRoutes } from './web/routes';
 
 export interface AppOptions {
@@ -101,7 +103,10 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     ecwidApiUrl: opts.ecwidApiUrl,
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
   });
-  const admin = requireAdmin(opts.adminToken);
+  // One count of failed logins and bearer tokens per process, whichever route they are tried on.
+  const throttle = new AuthThrottle();
+  const admin = requireAdmin(opts.adminToken, throttle);
+  const ended = endedSessionsThroughTemporal(opts.client, opts.taskQueue);
   const loadStatusNames = (storeId: number) => service.customStatusNames(storeId);
 
   app.get('/health', (_req, res) => {
@@ -136,7 +141,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       stateKey: `oauth-state:${opts.adminToken}`,
       spendNonce: spendThroughTemporal(opts.client, opts.taskQueue),
       service,
-      requireAdmin: sessionOrBearer(opts.adminToken),
+      requireAdmin: sessionOrBearer(opts.adminToken, { ended, throttle }),
       logger: opts.logger,
     }),
   );
@@ -161,7 +166,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       logger: opts.logger,
     }),
   );
-  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames }));
+  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames, ended, throttle }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { loadEnv } from '../../src/config/env';
+import { AuthThrottle } from '../../src/api/throttle';
+import { MerchantSessions } from '../../src/api/merchant/session';
+import { WebSessions, endedSessionsThroughTemporal } from '../../src/api/web/session';
 import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
 import { ECWID_EVENT_MAX_AGE_SECONDS, ECWID_EVENT_MAX_SKEW_SECONDS, ecwidEventFreshness, ecwidSignature } from '../../src/api/routes/ecwid-webhooks';
@@ -42,6 +45,31 @@ describe('the variables of #23 are validated at start-up (unit)', () => {
     expect(loadEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
     for (const bad of ['true', '*', '10.0.0.0/33', 'proxy.example']) expect(() => loadEnv({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: must be a number of proxy hops/);
+  });
+});
+
+describe('throttle and session keys (unit)', () => {
+  test('19 failures in a minute are answered; the 20th attempt waits until the oldest failure is a minute old', () => {
+    const t = new AuthThrottle();
+    const t0 = 1_000_000;
+    for (let i = 0; i < 19; i++) {
+      expect(t.retryAfterSeconds('a', t0 + i * 1000)).toBe(0);
+      t.fail('a', t0 + i * 1000);
+    }
+    expect(t.retryAfterSeconds('a', t0 + 19_000)).toBe(41);
+    expect(t.retryAfterSeconds('b', t0 + 19_000)).toBe(0);
+    // A minute after the first failure, one more attempt is allowed.
+    expect(t.retryAfterSeconds('a', t0 + 60_001)).toBe(0);
+  });
+
+  test('sessions are signed with keys derived from ADMIN_TOKEN: a rotation ends operator and merchant sessions', () => {
+    const web = new WebSessions('admin-token-before-0123');
+    const value = web.issue();
+    expect(web.valid(value)).toBe(true);
+    expect(new WebSessions('admin-token-after-01234').valid(value)).toBe(false);
+    const merchant = new MerchantSessions('admin-token-before-0123').issue(1003, 'en');
+    expect(new MerchantSessions('admin-token-before-0123').read(merchant)?.storeId).toBe(1003);
+    expect(new MerchantSessions('admin-token-after-01234').read(merchant)).toBeUndefined();
   });
 });
 
@@ -143,6 +171,136 @@ describe('hardening (real stack)', () => {
       expect((await decode(dev, { Host: `localhost:${port}` })).status).toBe(401);
       // The token still works there, from anywhere.
       expect((await decode(dev, { Host: `rebind.attacker.example:${port}`, Authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+    });
+  });
+
+  describe('failed logins and bearer tokens are throttled per client address', () => {
+    // Another API process: its own memory, so its counts start at zero and the stack's API stays usable.
+    let api = '';
+    beforeAll(async () => {
+      api = await stack.anotherApi();
+    });
+    // The test client is on loopback, a trusted proxy (TRUST_PROXY's default): X-Forwarded-For names the client.
+    const login = (token: string, from: string) =>
+      fetch(`${api}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': from },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    const bearer = (token: string, from: string) => fetch(`${api}/connections`, { headers: { Authorization: `Bearer ${token}`, 'X-Forwarded-For': from } });
+
+    test('the 20th failed login from one address within a minute gets 429 with Retry-After; other addresses are not held', async () => {
+      const from = '203.0.113.10';
+      for (let i = 1; i < 20; i++) expect((await login(`wrong-token-${i}`, from)).status).toBe(401);
+      const twentieth = await login('wrong-token-20', from);
+      expect(twentieth.status).toBe(429);
+      const wait = Number(twentieth.headers.get('retry-after'));
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(60);
+      expect(await twentieth.text()).toContain('Too many failed attempts');
+      // While throttled even the right token is not tried: a guess can't be confirmed by a different answer.
+      expect((await login(ADMIN_TOKEN, from)).status).toBe(429);
+      // Another address logs in as usual.
+      const other = await login(ADMIN_TOKEN, '203.0.113.11');
+      expect(other.status).toBe(303);
+    });
+
+    test('the 20th wrong bearer token from one address gets 429; the count is shared with the login form', async () => {
+      const from = '203.0.113.20';
+      for (let i = 1; i < 20; i++) expect((await bearer(`wrong-${i}`, from)).status).toBe(401);
+      const twentieth = await bearer('wrong-20', from);
+      expect(twentieth.status).toBe(429);
+      expect(Number(twentieth.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await twentieth.json()).toMatchObject({ error: 'too_many_attempts' });
+      // A login form attempt from the same address is held too.
+      expect((await login(ADMIN_TOKEN, from)).status).toBe(429);
+      expect((await bearer(ADMIN_TOKEN, '203.0.113.21')).status).toBe(200);
+      const text = await (await fetch(`${api}/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'X-Forwarded-For': '203.0.113.22' } })).text();
+      expect(metricValue(text, 'connector_auth_failures_total', 'kind="bearer",outcome="throttled"')).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, 'connector_auth_failures_total', 'kind="login",outcome="refused"')).toBeGreaterThanOrEqual(19);
+    });
+
+    test('a request without any token is refused but not counted (a browser opening an API URL locks nobody out)', async () => {
+      const from = '203.0.113.30';
+      for (let i = 0; i < 25; i++) expect((await fetch(`${api}/connections`, { headers: { 'X-Forwarded-For': from } })).status).toBe(401);
+      expect((await bearer(ADMIN_TOKEN, from)).status).toBe(200);
+    });
+  });
+
+  describe('malformed credentials are a 401, never an error', () => {
+    test('a non-ASCII bearer token (sent as UTF-8 bytes) gets 401', async () => {
+      for (const token of ['tökén-ünïcødé-0123456789', 'abc\u00ff\u00fe', `${ADMIN_TOKEN}é`]) {
+        const res = await rawRequest(`${stack.apiUrl}/connections`, { headers: { Authorization: `Bearer ${Buffer.from(token, 'utf8').toString('latin1')}` } });
+        expect(res.status).toBe(401);
+        expect(res.body).not.toMatch(/ByteString|TypeError|at .*\.ts/);
+      }
+    });
+
+    test('a non-ASCII or garbled session cookie gets the login page', async () => {
+      for (const cookie of ['ess_session=%E9%00%FF', `ess_session=${Buffer.from('1.é.ü', 'utf8').toString('latin1')}`, 'ess_session=%']) {
+        const res = await rawRequest(`${stack.apiUrl}/`, { headers: { Cookie: cookie } });
+        expect(res.status).toBe(302);
+      }
+    });
+  });
+
+  describe('logout and token rotation end sessions on every API process', () => {
+    const loginAt = async (api: string): Promise<string> => {
+      const res = await fetch(`${api}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: ADMIN_TOKEN }).toString(),
+      });
+      expect(res.status).toBe(303);
+      return res.headers.getSetCookie()[0].split(';')[0];
+    };
+    const page = (api: string, cookie: string, path = '/') => fetch(`${api}${path}`, { redirect: 'manual', headers: { Cookie: cookie } });
+
+    test('a cookie used after logout gets the login page, at this process and at another one', async () => {
+      const other = await stack.anotherApi();
+      const cookie = await loginAt(stack.apiUrl);
+      const home = await page(stack.apiUrl, cookie);
+      expect(home.status).toBe(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1];
+      expect((await page(other, cookie)).status).toBe(200);
+
+      const out = await fetch(`${stack.apiUrl}/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
+      });
+      expect(out.status).toBe(303);
+      // A copy of the cookie, replayed at either process: the login page.
+      for (const api of [stack.apiUrl, other]) {
+        const res = await page(api, cookie);
+        expect(res.status).toBe(302);
+        expect(res.headers.get('location')).toBe('/login?next=%2F');
+        // The login page itself is shown (no redirect loop back to /).
+        expect((await page(api, cookie, '/login')).status).toBe(200);
+        // Nor does it open /connect/ecwid (session or bearer).
+        expect((await fetch(`${api}/connect/ecwid`, { redirect: 'manual', headers: { Cookie: cookie, Accept: 'text/html' } })).headers.get('location')).toMatch(/^\/login/);
+      }
+      const nonce = decodeURIComponent(cookie.split('=')[1]).split('.')[1];
+      expect((await stack.client.workflow.getHandle(`web-session-ended:${nonce}`).describe()).type).toBe('oneTimeTokenSpent');
+      // What each request with a session costs: one describe of a workflow ID that does not exist.
+      const ended = endedSessionsThroughTemporal(stack.client, stack.taskQueue);
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) expect(await ended.isEnded(`never-ended-${i}`)).toBe(false);
+      // Measured 1.6 ms on a local dev server: no cache of "not ended" answers is needed.
+      expect((performance.now() - started) / 20).toBeLessThan(50);
+      // Other sessions go on, and a new login works.
+      expect((await page(other, await loginAt(other))).status).toBe(200);
+    });
+
+    test('a rotated ADMIN_TOKEN ends every session: the old cookie gets the login page', async () => {
+      const cookie = await loginAt(stack.apiUrl);
+      const rotated = await stack.anotherApi({ adminToken: 'rotated-admin-token-0123456789' });
+      const res = await page(rotated, cookie);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('/login?next=%2F');
     });
   });
 });
