@@ -303,4 +303,45 @@ describe('hardening (real stack)', () => {
       expect(res.headers.get('location')).toBe('/login?next=%2F');
     });
   });
+
+  describe('bounded inputs', () => {
+    const STORE_B = 6402;
+    const TOKEN_B = 'secret_store_6402_bounded';
+    beforeAll(() => {
+      stack.ecwid.addStore({ storeId: STORE_B, token: TOKEN_B, plan: 'VENTURE' });
+    });
+    const connect = (extra: Record<string, unknown>) =>
+      stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE_B, ecwidAccessToken: TOKEN_B, ...extra }) });
+    const fieldsOf = async (res: Response) => ((await res.json()) as { fields?: { field: string; message: string }[] }).fields ?? [];
+
+    test('importSince: 99999999999999, 0000-01-01 and other dates out of range get a 400 naming the field; nothing starts', async () => {
+      for (const importSince of [99_999_999_999_999, '0000-01-01', '1970-01-02', '1999-12-31T23:59:59Z', '2999-01-01']) {
+        const res = await connect({ importSince });
+        expect(res.status).toBe(400);
+        expect(await fieldsOf(res)).toEqual([{ field: 'importSince', message: 'must be a date between 2000-01-01 and one year from now' }]);
+      }
+      await expect(stack.client.workflow.getHandle(`store-sync:${STORE_B}`).describe()).rejects.toThrow();
+      const ok = await connect({ importSince: '2024-05-01' });
+      expect(ok.status).toBe(201);
+      // Settings changes too.
+      const patch = await stack.api(`/connections/${STORE_B}/settings`, { method: 'PATCH', body: JSON.stringify({ importSince: 99_999_999_999_999 }) });
+      expect(patch.status).toBe(400);
+      expect((await fieldsOf(patch))[0].field).toBe('importSince');
+    });
+
+    test('a non-ASCII Ecwid token or ShipStation key is a 400 naming the field, not a 502 with internal text', async () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ecwidAccessToken: 'secret_tökén_0123456789' }, 'ecwidAccessToken'],
+        [{ shipstationApiKey: 'kéy', shipstationApiSecret: 'secret' }, 'shipstationApiKey'],
+        [{ shipstationApiKey: 'key', shipstationApiSecret: 'sécret' }, 'shipstationApiSecret'],
+      ];
+      for (const [extra, field] of cases) {
+        const res = await connect(extra);
+        expect(res.status).toBe(400);
+        const fields = await fieldsOf(res);
+        expect(fields.map((f) => f.field)).toEqual([field]);
+        expect(JSON.stringify(fields)).not.toMatch(/ByteString|TypeError/);
+      }
+    });
+  });
 });
