@@ -7,7 +7,13 @@ import { WebSessions, endedSessionsThroughTemporal } from '../../src/api/web/ses
 import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
 import { ECWID_EVENT_MAX_AGE_SECONDS, ECWID_EVENT_MAX_SKEW_SECONDS, ecwidEventFreshness, ecwidSignature } from '../../src/api/routes/ecwid-webhooks';
-import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, startTestStack, type TestStack } from '../helpers/stack';
+import { isShipStationResourceUrl } from '../../src/api/routes/shipstation-webhooks';
+import { shipstationAccountId } from '../../src/activities/deps';
+import { canonicalShipNoticeUrl } from '../../src/domain/shipment-notice';
+import { REDACT_PATHS } from '../../src/logging/logger';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, WEBHOOK_SECRET, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORE = 6401;
 
@@ -70,6 +76,42 @@ describe('throttle and session keys (unit)', () => {
     const merchant = new MerchantSessions('admin-token-before-0123').issue(1003, 'en');
     expect(new MerchantSessions('admin-token-before-0123').read(merchant)?.storeId).toBe(1003);
     expect(new MerchantSessions('admin-token-after-01234').read(merchant)).toBeUndefined();
+  });
+});
+
+/** Forms of `resource_url` a forged SHIP_NOTIFY may carry to make the connector call elsewhere (SSRF), or read more. */
+const HOSTILE_RESOURCE_URLS = [
+  'file:///etc/passwd',
+  'http://169.254.169.254/latest/meta-data',
+  'http://127.0.0.1:22/shipments?batchId=1',
+  'http://[::1]/shipments?batchId=1',
+  'http://ssapi.shipstation.com/shipments?batchId=1',
+  'https://ssapi.shipstation.com:8443/shipments?batchId=1',
+  'https://ssapi.shipstation.com.evil.example/shipments?batchId=1',
+  'https://evil.example/ssapi.shipstation.com/shipments?batchId=1',
+  'https://ssapi.shipstation.com@evil.example/shipments?batchId=1',
+  'https://user:pw@ssapi2.shipstation.com/shipments?batchId=1',
+  'https://evil.example%2F@ssapi.shipstation.com/shipments?batchId=1',
+  'gopher://ssapi.shipstation.com/_shipments',
+  'javascript:alert(1)',
+  '//evil.example/shipments?batchId=1',
+  'https://ssapi.shipstation.com/../../admin?batchId=1',
+  'https://ssapi.shipstation.com/shipments',
+  'https://ssapi.shipstation.com/shipments?pageSize=1',
+  'https://ssapi.shipstation.com/orders?batchId=1',
+];
+
+describe('SSRF and cost forms of resource_url are refused (unit)', () => {
+  test.each(HOSTILE_RESOURCE_URLS)('%s', (url) => {
+    const accepted = isShipStationResourceUrl(url, 'https://ssapi.shipstation.com') && canonicalShipNoticeUrl(url) !== undefined;
+    expect(accepted).toBe(false);
+  });
+
+  test('ShipStation\'s own form is accepted, on ssapi and ssapiN hosts', () => {
+    for (const url of ['https://ssapi.shipstation.com/shipments?batchId=12345&includeShipmentItems=False', 'https://ssapi7.shipstation.com/shipments?batchId=1']) {
+      expect(isShipStationResourceUrl(url, 'https://ssapi.shipstation.com')).toBe(true);
+      expect(canonicalShipNoticeUrl(url)).toBeDefined();
+    }
   });
 });
 
@@ -343,5 +385,49 @@ describe('hardening (real stack)', () => {
         expect(JSON.stringify(fields)).not.toMatch(/ByteString|TypeError/);
       }
     });
+  });
+
+  test('hostile resource URLs get 400 over HTTP and nothing is fetched, nor any workflow started', async () => {
+    const before = stack.shipstation.requests.entries.length;
+    const target = `${stack.apiUrl}/webhooks/shipstation?secret=${WEBHOOK_SECRET}&account=${shipstationAccountId(SS_ACCOUNT.apiKey)}`;
+    for (const url of [...HOSTILE_RESOURCE_URLS, `${stack.shipstation.url}/shipments`, `${stack.shipstation.url}/orders?batchId=1`]) {
+      const res = await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: url, resource_type: 'SHIP_NOTIFY' }) });
+      expect(res.status).toBe(400);
+    }
+    expect(stack.shipstation.requests.entries.slice(before).filter((e) => e.path === '/shipments' || e.path === '/orders')).toHaveLength(0);
+    expect((await stack.client.workflow.count(`WorkflowType = 'shipNotify'`)).count).toBe(0);
+  });
+
+  test('no secret or personal data reaches the logs, even at trace level', async () => {
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const api = await stack.anotherApi({ logger });
+    const STORE_L = 6403;
+    const TOKEN_L = 'secret_store_6403_logs_token';
+    stack.ecwid.addStore({ storeId: STORE_L, token: TOKEN_L, plan: 'VENTURE' });
+    const json = { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await fetch(`${api}/connections`, { method: 'POST', headers: json, body: JSON.stringify({ ecwidStoreId: STORE_L, ecwidAccessToken: TOKEN_L }) })).status).toBe(201);
+    await fetch(`${api}/connections`, { method: 'POST', headers: json, body: JSON.stringify({ ecwidStoreId: STORE_L, ecwidAccessToken: TOKEN_L, shipstationApiKey: 'key-6403-private', shipstationApiSecret: 'secret-6403-private' }) });
+    await fetch(`${api}/connections`, { headers: { Authorization: 'Bearer wrong-token-6403-private' } });
+    await fetch(`${api}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${ADMIN_TOKEN}`, redirect: 'manual' });
+    const target = `${api}/webhooks/shipstation?secret=${WEBHOOK_SECRET}&account=${shipstationAccountId(SS_ACCOUNT.apiKey)}`;
+    await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: 'file:///etc/passwd', resource_type: 'SHIP_NOTIFY' }) });
+    const stale = { eventId: randomUUID(), eventCreated: 1_000_000_000, storeId: STORE_L, eventType: 'order.created', data: { orderId: 'X1' } };
+    await fetch(`${api}/webhooks/ecwid`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Ecwid-Webhook-Signature': ecwidSignature(ECWID_CLIENT_SECRET, stale.eventCreated, stale.eventId) },
+      body: JSON.stringify(stale),
+    });
+    expect(logged).toContain('"path":"/connections"');
+    expect(logged).toContain('stale event');
+    for (const secret of [ADMIN_TOKEN, TOKEN_L, 'key-6403-private', 'secret-6403-private', 'wrong-token-6403-private', WEBHOOK_SECRET, ECWID_CLIENT_SECRET]) {
+      expect(logged).not.toContain(secret);
+    }
   });
 });
