@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Request, Response } from 'express';
 import { authFailures } from '../observability/metrics';
 
@@ -45,9 +46,26 @@ export class AuthThrottle {
   }
 }
 
-/** The client address a failure is counted against. */
+/**
+ * The client address a failure is counted against. An IPv6 client is counted by its /64: one host usually holds a
+ * whole /64, and counting single addresses would give it 2^64 fresh starts.
+ */
 export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return throttleKey(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+export function throttleKey(ip: string): string {
+  const v4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (v4) return v4[1];
+  if (isIP(ip) !== 6) return ip;
+  const [head, tail] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { loadEnv } from '../../src/config/env';
-import { AuthThrottle } from '../../src/api/throttle';
+import { AuthThrottle, throttleKey } from '../../src/api/throttle';
 import { MerchantSessions } from '../../src/api/merchant/session';
 import { WebSessions, endedSessionsThroughTemporal } from '../../src/api/web/session';
 import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
@@ -66,6 +66,15 @@ describe('throttle and session keys (unit)', () => {
     expect(t.retryAfterSeconds('b', t0 + 19_000)).toBe(0);
     // A minute after the first failure, one more attempt is allowed.
     expect(t.retryAfterSeconds('a', t0 + 60_001)).toBe(0);
+  });
+
+  test('an IPv6 client is counted by its /64; IPv4, also mapped into IPv6, by its address', () => {
+    expect(throttleKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(throttleKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(throttleKey('2001:db8::7')).toBe('2001:db8:0:0::/64');
+    expect(throttleKey('::1')).toBe('0:0:0:0::/64');
+    expect(throttleKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(throttleKey('203.0.113.9')).toBe('203.0.113.9');
   });
 
   test('sessions are signed with keys derived from ADMIN_TOKEN: a rotation ends operator and merchant sessions', () => {
