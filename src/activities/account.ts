@@ -8,7 +8,13 @@ import { QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ShipStationClient } from '../clients/shipstation-client';
 import { toShipStationDateTime } from '../domain/dates';
 import { shipstationAccountWorkflowId } from '../domain/ids';
-import { routeShipments, type Routing } from '../domain/shipment-notice';
+import {
+  canonicalShipNoticeUrl,
+  routeShipments,
+  SHIP_NOTICE_MAX_PAGES,
+  shipNoticePageUrl,
+  type Routing,
+} from '../domain/shipment-notice';
 import type { ShipStationShipment } from '../domain/shipstation';
 import {
   accountCredentialsQuery,
@@ -23,7 +29,7 @@ import {
   type ShipStationAccountInput,
   type ShipStationCredentials,
 } from '../workflows/definitions';
-import { shipstationAccountId, shipstationFor, type ActivityDeps } from './deps';
+import { recordResumePoint, resumePoint, shipstationAccountId, shipstationFor, type ActivityDeps } from './deps';
 import { classified } from './failures';
 import { deliverRoutedOrders, openWorkflowsOnly, temporal } from './shipments';
 import { ensureAccountSubscription, removeAccountSubscription, type AccountSubscription } from './webhook-subscription';
@@ -149,31 +155,73 @@ async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): P
     .catch((err: unknown) => deps.logger.warn({ accountId, err: String(err) }, 'could not count a routed SHIP_NOTIFY'));
 }
 
+/** How far a SHIP_NOTIFY's paging got: kept in heartbeat details, so a retry resumes at `nextPage`. */
+export interface ShipNoticeProgress {
+  nextPage: number;
+  shipments: number;
+  orders: number;
+  routed: number;
+  ignored: number;
+}
+
+function isShipNoticeProgress(v: unknown): v is ShipNoticeProgress {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return ['nextPage', 'shipments', 'orders', 'routed', 'ignored'].every((k) => typeof p[k] === 'number' && Number.isInteger(p[k]) && (p[k] as number) >= 0) && (p.nextPage as number) >= 1;
+}
+
 /**
- * An account's SHIP_NOTIFY: reads the resource (one call per page, with the shipments' items) and hands each order
- * of an attached store its shipments. Shipments of orders the connector did not create are ignored, and counted.
+ * An account's SHIP_NOTIFY: reads the resource and hands each order of an attached store its shipments. Shipments
+ * of orders the connector did not create are ignored, and counted.
+ *
+ * The connector decides the cost: only the identifying filter of the resource URL is kept (`batchId`…), with pages
+ * of 500 in a fixed order, at most SHIP_NOTICE_MAX_PAGES. Each page is handed over before the next is read, and
+ * the next page is recorded in the heartbeat details: a retry (worker lost, timeout) resumes there, never from
+ * page 1. An order whose labels straddle two pages gets two notices, which its write-back merges.
  */
 export async function routeShipNotice(
   deps: ActivityDeps,
   input: { accountId: string; resourceUrl: string },
 ): Promise<{ shipments: number; orders: number; routed: number; ignored: number }> {
+  const previous = resumePoint();
+  let progress: ShipNoticeProgress = isShipNoticeProgress(previous) ? previous : { nextPage: 1, shipments: 0, orders: 0, routed: 0, ignored: 0 };
+  // At once, so that no heartbeat of this attempt (a wait for the budget) erases the previous attempt's progress.
+  if (progress.nextPage > 1) recordResumePoint(progress);
+  const summary = () => ({ shipments: progress.shipments, orders: progress.orders, routed: progress.routed, ignored: progress.ignored });
+  const canonical = canonicalShipNoticeUrl(input.resourceUrl);
+  if (!canonical) {
+    deps.logger.warn({ accountId: input.accountId }, 'SHIP_NOTIFY resource URL names no labels (no batchId or other filter): nothing read');
+    return summary();
+  }
   const ss = await accountClient(deps, input.accountId);
   const stores = new Set(await storesOfAccount(deps, input.accountId));
-  const shipments: ShipStationShipment[] = [];
-  for (let page = 1; ; page++) {
-    const url = new URL(input.resourceUrl);
-    // ShipStation's resource URL says includeShipmentItems=False: the items are asked for, and the largest pages.
-    url.searchParams.set('includeShipmentItems', 'true');
-    url.searchParams.set('pageSize', String(PAGE_SIZE));
-    if (page > 1) url.searchParams.set('page', String(page));
-    const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(url.toString()));
-    shipments.push(...(res.shipments ?? []));
-    if (!res.pages || page >= res.pages) break;
+  let complete = false;
+  for (let page = progress.nextPage; page <= SHIP_NOTICE_MAX_PAGES; page++) {
+    const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(shipNoticePageUrl(canonical, page)));
+    const shipments = res.shipments ?? [];
+    const routing = routeShipments(shipments, stores);
+    await deliverRoutedOrders(deps, routing.orders, input.resourceUrl);
+    progress = {
+      nextPage: page + 1,
+      shipments: progress.shipments + shipments.length,
+      orders: progress.orders + routing.orders.length,
+      routed: progress.routed + routing.routed,
+      ignored: progress.ignored + routing.ignored,
+    };
+    recordResumePoint(progress);
+    if (!res.pages || page >= res.pages || shipments.length === 0) {
+      complete = true;
+      break;
+    }
   }
-  const routing = routeShipments(shipments, stores);
-  await deliverRoutedOrders(deps, routing.orders, input.resourceUrl);
-  await countRouted(deps, input.accountId, routing);
-  return { shipments: shipments.length, orders: routing.orders.length, routed: routing.routed, ignored: routing.ignored };
+  if (!complete) {
+    deps.logger.warn(
+      { accountId: input.accountId, pages: SHIP_NOTICE_MAX_PAGES, shipments: progress.shipments },
+      'SHIP_NOTIFY larger than the page cap: the rest is left to the account reconciliation',
+    );
+  }
+  await countRouted(deps, input.accountId, { orders: [], routed: progress.routed, ignored: progress.ignored });
+  return summary();
 }
 
 export interface AccountReconciliation {

@@ -82,12 +82,36 @@ function inActivity(): boolean {
 
 /** The last progress each running activity reported, which the ticker repeats. */
 const lastDetails = new WeakMap<Context, { details: unknown }>();
+/** Where a retry of the running activity should resume (see `recordResumePoint`). */
+const resumePoints = new WeakMap<Context, unknown>();
 
 export function heartbeat(details?: unknown): void {
   if (!inActivity()) return;
   const ctx = Context.current();
-  lastDetails.set(ctx, { details });
-  ctx.heartbeat(details);
+  // Every heartbeat carries the resume point: Temporal keeps only the last details, and a wait's heartbeat
+  // (the ShipStation pacer's) must not erase where a retry should start.
+  const resume = resumePoints.get(ctx);
+  const sent = resume === undefined ? details : { ...(typeof details === 'object' && details !== null ? details : {}), resume };
+  lastDetails.set(ctx, { details: sent });
+  ctx.heartbeat(sent);
+}
+
+/**
+ * Records where a retry of this activity (after a crash, a timeout or a lost worker) should start, e.g. the next
+ * page to read. Kept in every heartbeat from now on; read back by `resumePoint()` in the next attempt. Temporal
+ * stores heartbeats throttled (at most every 80% of the heartbeat timeout), so a retry may redo the last few steps.
+ */
+export function recordResumePoint(point: unknown): void {
+  if (!inActivity()) return;
+  resumePoints.set(Context.current(), point);
+  heartbeat({ stage: 'progress' });
+}
+
+/** The resume point the previous attempt of this activity recorded, if any (undefined outside an activity). */
+export function resumePoint(): unknown {
+  if (!inActivity()) return undefined;
+  const details: unknown = Context.current().info.heartbeatDetails;
+  return typeof details === 'object' && details !== null && 'resume' in details ? details.resume : undefined;
 }
 
 /**

@@ -3,7 +3,15 @@ import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client 
 import { ApiError } from '../clients/http';
 import { orderKey, parseOrderKey, shipmentWorkflowId, storeSyncWorkflowId } from '../domain/ids';
 import { buildFulfillmentUpdate, SHIPSTATION_EXTRA_FIELD_IDS } from '../domain/shipment-update';
-import { asShipment, compactShipment, type CompactShipment, type RoutedOrder } from '../domain/shipment-notice';
+import {
+  asShipment,
+  canonicalShipNoticeUrl,
+  compactShipment,
+  SHIP_NOTICE_MAX_PAGES,
+  shipNoticePageUrl,
+  type CompactShipment,
+  type RoutedOrder,
+} from '../domain/shipment-notice';
 import { LINES_KEPT, partialShipmentUpdate, shipmentProgress } from '../domain/shipment-progress';
 import type { EcwidFulfillmentStatus, EcwidOrder, EcwidOrderExtraField, EcwidOrderUpdate } from '../domain/ecwid';
 import { physicalItemsOf } from '../domain/order-filter';
@@ -89,19 +97,21 @@ async function queryCredentials(deps: ActivityDeps, storeId: number): Promise<Co
   }
 }
 
-/** Fetches a SHIP_NOTIFY resource URL (its origin was checked by the API) and groups its shipments by order. */
+/**
+ * Fetches a SHIP_NOTIFY resource URL (its origin was checked by the API) and groups its shipments by order: the
+ * per-store form of an earlier release. Like the account's (`routeShipNotice`), only the identifying filter of the
+ * URL is kept, with pages of 500 and a page cap.
+ */
 export async function fetchShipNotice(deps: ActivityDeps, input: { storeId: number; resourceUrl: string }): Promise<ShipNoticeGroup[]> {
+  const canonical = canonicalShipNoticeUrl(input.resourceUrl);
+  if (!canonical) return [];
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = shipstationFor(deps, credentials);
   const shipments: ShipStationShipment[] = [];
-  for (let page = 1; ; page++) {
-    const url = new URL(input.resourceUrl);
-    if (page > 1) url.searchParams.set('page', String(page));
-    const res = await classified(() =>
-      ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(url.toString()),
-    );
+  for (let page = 1; page <= SHIP_NOTICE_MAX_PAGES; page++) {
+    const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(shipNoticePageUrl(canonical, page)));
     shipments.push(...(res.shipments ?? []));
-    if (!res.pages || page >= res.pages) break;
+    if (!res.pages || page >= res.pages || (res.shipments ?? []).length === 0) break;
   }
   return groupByOrder(shipments, input.storeId);
 }

@@ -16,6 +16,8 @@ import { shipstationWebhookRoutes } from './routes/shipstation-webhooks';
 import { merchantAppRoutes } from './merchant/routes';
 import { spendThroughTemporal } from './oauth-state';
 import { openApiDocument } from './openapi';
+import { AuthThrottle } from './throttle';
+import { endedSessionsThroughTemporal } from './web/session';
 import { sessionOrBearer, webRoutes } from './web/routes';
 
 export interface AppOptions {
@@ -35,10 +37,14 @@ export interface AppOptions {
   codec: PayloadCodec;
   temporalUiOrigin: string;
   /**
-   * `npm start` only: the local Web UI can't send our bearer token, so codec calls from loopback pass without it.
-   * Never set in production, where the codec sits behind the admin token (or a proxy that adds it).
+   * `npm start` with the simulators only: the dev server's Web UI can't send our bearer token (its codec settings
+   * pass an OIDC access token or cookies, neither of which a dev stack has), so its codec calls pass without one,
+   * but only from a loopback socket, addressed to a loopback name (`Host`: no DNS rebinding) and sent by the UI's
+   * page (`Origin`: no other web page). Never set in production, where the codec always needs the admin token.
    */
   codecAllowLoopbackWithoutToken?: boolean;
+  /** Express `trust proxy` (TRUST_PROXY): whose X-Forwarded-* headers name the client. Default: loopback only. */
+  trustProxy?: number | string[];
   /** The Ecwid app page (GET /ecwid/app). Defaults: framed by https://my.ecwid.com, merchants bring their own ShipStation account. */
   merchantApp?: {
     /** Origins allowed to frame the page (ECWID_APP_FRAME_ANCESTORS). */
@@ -56,7 +62,7 @@ export const DEFAULT_ECWID_ADMIN_ORIGINS = ['https://my.ecwid.com'];
 export function createApp(opts: AppOptions): { app: express.Express; service: ConnectionService } {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', opts.trustProxy ?? 'loopback');
   // No page of the API may be framed (clickjacking), except the Ecwid app page, which sets its own CSP.
   app.use(
     helmet({
@@ -97,7 +103,10 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     ecwidApiUrl: opts.ecwidApiUrl,
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
   });
-  const admin = requireAdmin(opts.adminToken);
+  // One count of failed logins and bearer tokens per process, whichever route they are tried on.
+  const throttle = new AuthThrottle();
+  const admin = requireAdmin(opts.adminToken, throttle);
+  const ended = endedSessionsThroughTemporal(opts.client, opts.taskQueue);
   const loadStatusNames = (storeId: number) => service.customStatusNames(storeId);
 
   app.get('/health', (_req, res) => {
@@ -121,7 +130,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     }),
   );
   const codecAuth = (req: Request, res: Response, next: NextFunction) =>
-    opts.codecAllowLoopbackWithoutToken && isLoopback(req.socket.remoteAddress) ? next() : admin(req, res, next);
+    opts.codecAllowLoopbackWithoutToken && isDevUiCodecCall(req, opts.temporalUiOrigin) ? next() : admin(req, res, next);
   app.use(codecRoutes({ codec: opts.codec, uiOrigin: opts.temporalUiOrigin, requireAdmin: codecAuth }));
   app.use(
     oauthRoutes({
@@ -132,7 +141,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       stateKey: `oauth-state:${opts.adminToken}`,
       spendNonce: spendThroughTemporal(opts.client, opts.taskQueue),
       service,
-      requireAdmin: sessionOrBearer(opts.adminToken),
+      requireAdmin: sessionOrBearer(opts.adminToken, { ended, throttle }),
       logger: opts.logger,
     }),
   );
@@ -157,7 +166,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       logger: opts.logger,
     }),
   );
-  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames }));
+  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames, ended, throttle }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });
@@ -177,4 +186,22 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
 
 function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A codec call of the local Web UI: from a loopback socket, to a loopback name, from the UI's page. A page the
+ * operator visits can reach loopback through DNS rebinding, but its requests then carry its own host name in
+ * `Host` and its own origin in `Origin`, which a browser does not let a page forge.
+ */
+export function isDevUiCodecCall(req: Request, uiOrigin: string): boolean {
+  if (!isLoopback(req.socket.remoteAddress)) return false;
+  let host: string;
+  try {
+    host = new URL(`http://${req.headers.host ?? ''}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return LOOPBACK_NAMES.has(host) && req.headers.origin === uiOrigin;
 }

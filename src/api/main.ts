@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(env.ENCRYPTION_KEY, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: env.TEMPORAL_UI_ORIGIN,
+    trustProxy: env.TRUST_PROXY,
     merchantApp: {
       frameAncestors: env.ECWID_APP_FRAME_ANCESTORS,
       operatorAccountAllowed: env.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION,
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
       maxPollSeconds: env.MERCHANT_POLL_INTERVAL_MAX_SECONDS,
     },
   });
-  const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'api listening'));
+  const onListening = () => logger.info({ port: env.PORT, address: env.API_BIND_ADDRESS ?? 'all interfaces' }, 'api listening');
+  const server = env.API_BIND_ADDRESS ? app.listen(env.PORT, env.API_BIND_ADDRESS, onListening) : app.listen(env.PORT, onListening);
   const stop = () => {
     server.close(() => void client.connection.close().then(() => process.exit(0)));
   };

@@ -28,6 +28,11 @@ const accountIdParam = {
 const admin = [{ bearerAuth: [] }];
 const notFound = error('No connection for this store');
 const unauthorized = error('Missing or wrong admin token');
+const throttled = {
+  description: 'Too many wrong tokens or logins from this address within a minute; `Retry-After` says when to try again',
+  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds' } },
+  content: { 'application/json': { schema: ref('Error') } },
+};
 
 function accepted(summary: string, description: string): Json {
   return {
@@ -37,7 +42,7 @@ function accepted(summary: string, description: string): Json {
       description,
       security: admin,
       parameters: [storeIdParam],
-      responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Signal delivered to the store-sync workflow'), '401': unauthorized, '404': notFound },
+      responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Signal delivered to the store-sync workflow'), '401': unauthorized, '429': throttled, '404': notFound },
     },
   };
 }
@@ -50,7 +55,7 @@ function codecOp(op: 'encode' | 'decode'): Json {
       description: 'Called by the Temporal Web UI and `temporal --codec-endpoint`; CORS only for TEMPORAL_UI_ORIGIN.',
       security: admin,
       requestBody: { required: true, content: { 'application/json': { schema: ref('Payloads') } } },
-      responses: { '200': json(ref('Payloads'), 'The payloads, transformed'), '400': error('Invalid body, or payloads the key cannot decrypt'), '401': unauthorized },
+      responses: { '200': json(ref('Payloads'), 'The payloads, transformed'), '400': error('Invalid body, or payloads the key cannot decrypt'), '401': unauthorized, '429': throttled },
     },
   };
 }
@@ -84,7 +89,7 @@ function build(): Json {
             '201': json(ref('ConnectResult'), 'Connected'),
             '200': json(ref('ConnectResult'), 'Already connected: credentials and settings updated, parked shipments retried'),
             '400': error('Invalid body, with field errors'),
-            '401': unauthorized,
+            '401': unauthorized, '429': throttled,
             '402': error("The Ecwid store's plan has no API access"),
             '403': error('Ecwid refused the access token'),
           },
@@ -93,7 +98,7 @@ function build(): Json {
           tags: ['connections'],
           summary: 'Every running connection',
           security: admin,
-          responses: { '200': json({ type: 'array', items: ref('ConnectionStatus') }, 'Connections by store ID'), '401': unauthorized },
+          responses: { '200': json({ type: 'array', items: ref('ConnectionStatus') }, 'Connections by store ID'), '401': unauthorized, '429': throttled },
         },
       },
       '/connections/{storeId}': {
@@ -102,14 +107,14 @@ function build(): Json {
           summary: 'Status of one connection',
           security: admin,
           parameters: [storeIdParam],
-          responses: { '200': json(ref('ConnectionStatus'), 'The `status` query of the store-sync workflow'), '401': unauthorized, '404': notFound },
+          responses: { '200': json(ref('ConnectionStatus'), 'The `status` query of the store-sync workflow'), '401': unauthorized, '429': throttled, '404': notFound },
         },
         delete: {
           tags: ['connections'],
           summary: "Disconnect: stop the store's sync and unsubscribe SHIP_NOTIFY",
           security: admin,
           parameters: [storeIdParam],
-          responses: { '202': json({ type: 'object', properties: { disconnected: { const: true } } }, 'Disconnect signalled'), '401': unauthorized, '404': notFound },
+          responses: { '202': json({ type: 'object', properties: { disconnected: { const: true } } }, 'Disconnect signalled'), '401': unauthorized, '429': throttled, '404': notFound },
         },
       },
       '/connections/{storeId}/orders/{orderId}': {
@@ -118,7 +123,7 @@ function build(): Json {
           summary: "Why an order was or wasn't imported",
           security: admin,
           parameters: [storeIdParam, { name: 'orderId', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }],
-          responses: { '200': json(ref('OrderDecision'), 'The `orderDecision` query'), '401': unauthorized, '404': notFound },
+          responses: { '200': json(ref('OrderDecision'), 'The `orderDecision` query'), '401': unauthorized, '429': throttled, '404': notFound },
         },
       },
       '/connections/{storeId}/settings': {
@@ -128,7 +133,7 @@ function build(): Json {
           security: admin,
           parameters: [storeIdParam],
           requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSettings') } } },
-          responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Settings signalled'), '400': error('Invalid body, with field errors'), '401': unauthorized, '404': notFound },
+          responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Settings signalled'), '400': error('Invalid body, with field errors'), '401': unauthorized, '429': throttled, '404': notFound },
         },
       },
       '/connections/{storeId}/sync': accepted('Sync now', 'Signals `syncNow` with trigger `operator`: a full incremental sync at once.'),
@@ -142,7 +147,7 @@ function build(): Json {
           description:
             'Every running `shipstationAccount` workflow: connected stores, calls used in the current rate-limit window, orders waiting and the age of the oldest, SHIP_NOTIFY subscription, last reconciliation. Queue and window figures come from the workers (reported every 10 s while busy).',
           security: admin,
-          responses: { '200': json({ type: 'array', items: ref('Account') }, 'Accounts by ID'), '401': unauthorized },
+          responses: { '200': json({ type: 'array', items: ref('Account') }, 'Accounts by ID'), '401': unauthorized, '429': throttled },
         },
       },
       '/accounts/{accountId}': {
@@ -151,7 +156,7 @@ function build(): Json {
           summary: 'One ShipStation account',
           security: admin,
           parameters: [accountIdParam],
-          responses: { '200': json(ref('Account'), 'The `accountStatus` query, with the workers\' reports summed'), '401': unauthorized, '404': error('No account with connected stores by this ID') },
+          responses: { '200': json(ref('Account'), 'The `accountStatus` query, with the workers\' reports summed'), '401': unauthorized, '429': throttled, '404': error('No account with connected stores by this ID') },
         },
       },
       '/connect/ecwid': {
@@ -159,7 +164,7 @@ function build(): Json {
           tags: ['oauth'],
           summary: "Start Ecwid OAuth: redirects to Ecwid's consent screen",
           security: [{ bearerAuth: [] }, { webSession: [] }],
-          responses: { '302': { description: 'Redirect to Ecwid /authorize' }, '401': unauthorized, '503': error('ECWID_CLIENT_ID / ECWID_CLIENT_SECRET not set') },
+          responses: { '302': { description: 'Redirect to Ecwid /authorize' }, '401': unauthorized, '429': throttled, '503': error('ECWID_CLIENT_ID / ECWID_CLIENT_SECRET not set') },
         },
       },
       '/connect/ecwid/callback': {
@@ -205,7 +210,7 @@ function build(): Json {
               { type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean', description: 'This eventId was received before (kept at least 1 day)' } } },
               'Accepted: handed to an `ecwidEvent` workflow (`ecwid-event:<eventId>`), whose result says what it did',
             ),
-            '400': error('Invalid webhook body'),
+            '400': error('Invalid webhook body, or an event dated outside the window (`stale_event`: older than 24 h; `future_event`: more than 5 min ahead)'),
             '401': error('Bad signature'),
             '503': error('Not configured, or Temporal unreachable (Ecwid retries)'),
           },
@@ -225,7 +230,7 @@ function build(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
           responses: {
             '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean' }, ignored: { type: 'string' } } }, 'Accepted'),
-            '400': error('Invalid body, or a resource_url outside ShipStation'),
+            '400': error('Invalid body, or a resource_url outside ShipStation or naming no labels (`/shipments` with `batchId`, `orderId`, `orderNumber` or `trackingNumber`); its paging is ignored'),
             '401': error('Bad secret'),
             '503': error('Not configured, or Temporal unreachable'),
           },
@@ -239,7 +244,7 @@ function build(): Json {
           tags: ['operations'],
           summary: 'Prometheus metrics',
           security: admin,
-          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': unauthorized },
+          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': unauthorized, '429': throttled },
         },
       },
       '/openapi.json': { get: { tags: ['operations'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },

@@ -65,7 +65,10 @@ export async function httpRequest(service: Service, url: string, opts: RequestOp
   const endpoint = endpointName(url);
   let res: Response;
   try {
-    res = await fetch(url, { method: opts.method ?? 'GET', headers, body, signal });
+    // Never followed: an allowed origin answering 3xx would send the call (and its credentials) elsewhere. The 3xx
+    // is returned as it is, and every client treats an answer outside 2xx as an error (not temporary: asking again
+    // would be redirected again).
+    res = await fetch(url, { method: opts.method ?? 'GET', headers, body, signal, redirect: 'manual' });
   } catch (err) {
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     const what = timeout.aborted ? `timed out after ${opts.timeoutMs ?? 30_000} ms` : `network error: ${cause}`;

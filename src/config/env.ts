@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -14,6 +15,18 @@ const base64Key = z
   .string()
   .trim()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)');
+
+/** Express's names for address ranges (https://expressjs.com/en/guide/behind-proxies.html). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, or a subnet in CIDR notation (10.0.0.0/8, fd00::/8). */
+function isAddressOrSubnet(v: string): boolean {
+  const [addr, bits, extra] = v.split('/');
+  if (extra !== undefined || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(addr) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
 
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
@@ -39,6 +52,29 @@ export const envSchema = z.object({
   /** Previous keys, comma-separated `id:base64`, still accepted for decryption during a rotation. */
   ENCRYPTION_OLD_KEYS: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** `npm start` only: where it keeps Temporal's SQLite history and the generated dev secrets (default `.data/`). */
+  START_DATA_DIR: optionalString,
+  /**
+   * Address the API listens on. Unset: every interface (`npm run api`, behind a load balancer); `npm start` sets
+   * 127.0.0.1, so a development stack holding tenants' credentials is not reachable from the network.
+   */
+  API_BIND_ADDRESS: optionalString.refine((v) => v === undefined || v === 'localhost' || isIP(v) !== 0, {
+    message: 'must be an IP address to listen on, e.g. 127.0.0.1 (loopback only) or 0.0.0.0 (every IPv4 interface)',
+  }),
+  /**
+   * Proxies whose X-Forwarded-For / X-Forwarded-Proto the API believes (Express `trust proxy`): the client address
+   * that logins are throttled by, and whether a request came over HTTPS (the cookie's Secure flag). A number of
+   * hops, or a comma-separated list of addresses, CIDR subnets and `loopback`, `linklocal`, `uniquelocal`.
+   * Never "true": any client could then name its own address and escape throttling.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((v): number | string[] => (/^\d{1,2}$/.test(v) ? Number(v) : v.split(/[\s,]+/).filter(Boolean)))
+    .refine((v) => typeof v === 'number' || (v.length > 0 && v.every((p) => PROXY_RANGE_NAMES.has(p) || isAddressOrSubnet(p))), {
+      message: 'must be a number of proxy hops (e.g. 1), or addresses, CIDR subnets and loopback/linklocal/uniquelocal separated by commas',
+    }),
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Default poll interval of a new connection, in seconds. */

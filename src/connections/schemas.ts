@@ -8,7 +8,21 @@ export const statusMappingSchema = z
   .partialRecord(z.enum(CUSTOM_STATUSES), shipstationStatusSchema)
   .describe('Ecwid custom status → ShipStation status, e.g. {"CUSTOM_FULFILLMENT_STATUS_1":"on_hold"}');
 
-const dateOrTimestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.number().int().positive()]);
+/**
+ * The range of an import start date: nothing from before Ecwid's API (a typo such as 0000-01-01, which Ecwid refuses)
+ * nor more than a year ahead (milliseconds given as seconds: 99999999999999). A value outside it once broke pages.
+ */
+export const IMPORT_SINCE_MIN_SECONDS = Date.UTC(2000, 0, 1) / 1000;
+export const IMPORT_SINCE_MAX_AHEAD_SECONDS = 366 * 86_400;
+export const IMPORT_SINCE_RANGE_MESSAGE = 'must be a date between 2000-01-01 and one year from now';
+
+export function importSinceInRange(seconds: number, nowMs = Date.now()): boolean {
+  return Number.isFinite(seconds) && seconds >= IMPORT_SINCE_MIN_SECONDS && seconds <= nowMs / 1000 + IMPORT_SINCE_MAX_AHEAD_SECONDS;
+}
+
+const dateOrTimestamp = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date(), z.number().int().positive()])
+  .refine((v) => importSinceInRange(typeof v === 'number' ? v : Date.parse(v) / 1000), { message: IMPORT_SINCE_RANGE_MESSAGE });
 
 export const connectionSettingsSchema = z.object({
   shipstationStoreId: z.number().int().positive().optional(),
@@ -43,18 +57,26 @@ export const connectionSettingsSchema = z.object({
     .describe('Ecwid fulfillment status of a partly shipped (split) order, e.g. your custom "Partially shipped"; unset: PROCESSING'),
 });
 
+/**
+ * Tokens and keys travel in HTTP headers, which carry ASCII only: anything else would fail inside the client as an
+ * error message of its own, not as the 400 naming the field it is.
+ */
+const credential = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII (letters, digits and punctuation, no spaces)');
+
 export const createConnectionSchema = connectionSettingsSchema
   .extend({
     ecwidStoreId: z.number().int().positive(),
-    ecwidAccessToken: z.string().trim().min(8).max(200),
-    shipstationApiKey: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
+    ecwidAccessToken: credential(8),
+    shipstationApiKey: credential(1)
       .optional()
       .describe("The store's own ShipStation account. On a reconnect, omitted keys keep the account the store already uses."),
-    shipstationApiSecret: z.string().trim().min(1).max(200).optional(),
+    shipstationApiSecret: credential(1).optional(),
     useDefaultShipStationAccount: z
       .literal(true)
       .optional()

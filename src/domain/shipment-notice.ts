@@ -123,3 +123,59 @@ export function routeShipments(shipments: readonly ShipStationShipment[], attach
   }
   return { orders: [...orders.values()], routed, ignored };
 }
+
+/**
+ * What a SHIP_NOTIFY costs is the connector's choice, not the sender's. ShipStation V1 names the labels of a
+ * notification with a filter of `GET /shipments` (`…/shipments?batchId=123&includeShipmentItems=False`); these are
+ * the filters kept from a resource URL. Everything else (`pageSize=1`, `page`, sorting, date ranges) is dropped
+ * and set here, so a forged or odd URL can't turn one notification into one call per label.
+ */
+export const SHIP_NOTICE_FILTERS = ['batchId', 'orderId', 'orderNumber', 'trackingNumber'] as const;
+/** ShipStation's largest page. */
+export const SHIP_NOTICE_PAGE_SIZE = 500;
+/** At most 10,000 labels per notification (a packer's batch is a few thousand); the rest is left to reconciliation. */
+export const SHIP_NOTICE_MAX_PAGES = 20;
+
+const FILTER_VALUE: Record<(typeof SHIP_NOTICE_FILTERS)[number], RegExp> = {
+  batchId: /^\d{1,12}$/,
+  orderId: /^\d{1,12}$/,
+  orderNumber: /^[A-Za-z0-9_.-]{1,64}$/,
+  trackingNumber: /^[A-Za-z0-9_.-]{1,64}$/,
+};
+
+/**
+ * The canonical form of a SHIP_NOTIFY resource URL: its origin, the path `/shipments` and only the identifying
+ * filters (names matched case-insensitively, as ShipStation does), in a fixed order. Undefined when the URL names
+ * no labels (another path, no filter, or a malformed value): reading it would mean the account's whole history.
+ * The origin is checked elsewhere (`isShipStationResourceUrl`).
+ */
+export function canonicalShipNoticeUrl(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (!/^\/shipments\/?$/i.test(url.pathname)) return undefined;
+  const given = new Map<string, string>();
+  for (const [name, value] of url.searchParams) if (!given.has(name.toLowerCase())) given.set(name.toLowerCase(), value);
+  const out = new URL('/shipments', url.origin);
+  for (const name of SHIP_NOTICE_FILTERS) {
+    const value = given.get(name.toLowerCase());
+    if (value === undefined || value === '') continue;
+    if (!FILTER_VALUE[name].test(value)) return undefined;
+    out.searchParams.set(name, value);
+  }
+  return out.search === '' ? undefined : out.toString();
+}
+
+/** One page of a canonical notice: with the labels' items, the largest page, a stable order (paging can resume). */
+export function shipNoticePageUrl(canonical: string, page: number): string {
+  const url = new URL(canonical);
+  url.searchParams.set('includeShipmentItems', 'true');
+  url.searchParams.set('sortBy', 'CreateDate');
+  url.searchParams.set('sortDir', 'ASC');
+  url.searchParams.set('pageSize', String(SHIP_NOTICE_PAGE_SIZE));
+  url.searchParams.set('page', String(page));
+  return url.toString();
+}

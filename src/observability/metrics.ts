@@ -99,3 +99,17 @@ export const batchSize = new Histogram({
   buckets: [1, 2, 5, 10, 20, 50, 75, 100],
   registers: [registry],
 });
+
+export const ecwidWebhooksRefused = new Counter({
+  name: 'connector_ecwid_webhooks_refused_total',
+  help: 'Correctly signed Ecwid webhook deliveries refused for their date: stale (older than the freshness window) or future (beyond clock skew)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const authFailures = new Counter({
+  name: 'connector_auth_failures_total',
+  help: 'Failed operator logins and bearer tokens, by kind (login, bearer) and outcome (refused: 401, throttled: 429)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});

@@ -30,8 +30,11 @@ export interface TestStack {
   /** Starts the worker, with today's workflow code or another bundle (an earlier release's, for upgrade tests). */
   startWorker(bundle?: { code: string }): Promise<void>;
   stopWorker(): Promise<void>;
-  /** Starts another API process's app (same configuration, its own memory) and returns its URL; stopped with the stack. */
-  anotherApi(): Promise<string>;
+  /**
+   * Starts another API process's app (same configuration unless `overrides` says otherwise, its own memory) and
+   * returns its URL; stopped with the stack.
+   */
+  anotherApi(overrides?: Partial<AppOptions>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -86,8 +89,8 @@ export async function startTestStack(
   server.on('request', app);
   const otherApis: Server[] = [];
   /** Another API process behind the same load balancer: same configuration and Temporal, nothing shared in memory. */
-  const anotherApi = async (): Promise<string> => {
-    const other = createServer(createApp(appOptions).app);
+  const anotherApi = async (overrides: Partial<AppOptions> = {}): Promise<string> => {
+    const other = createServer(createApp({ ...appOptions, ...overrides }).app);
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
     otherApis.push(other);
     return `http://127.0.0.1:${(other.address() as AddressInfo).port}`;

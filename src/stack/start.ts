@@ -17,12 +17,15 @@ import { startDemoSimulators, type DemoSimulators } from './demo';
  */
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
-  const dataDir = join(root, '.data');
   const raw = { ...process.env };
+  // Any path is valid (the schema only trims it); read before the rest, as the dev secrets live there.
+  const dataDir = loadEnv({ START_DATA_DIR: raw.START_DATA_DIR }).START_DATA_DIR ?? join(root, '.data');
   raw.ADMIN_TOKEN ??= devSecret(dataDir, 'admin-token', randomToken());
   raw.ENCRYPTION_KEY ??= devSecret(dataDir, 'encryption-key', randomKey);
   raw.SHIPSTATION_WEBHOOK_SECRET ??= devSecret(dataDir, 'shipstation-webhook-secret', randomToken(32));
   const port = Number(raw.PORT ?? 3000);
+  // A development stack holds tenants' credentials: reachable from this machine only, unless told otherwise.
+  raw.API_BIND_ADDRESS ??= '127.0.0.1';
   raw.PUBLIC_URL ??= `http://localhost:${port}`;
   const useSimulators = !raw.SHIPSTATION_API_KEY && !raw.ECWID_CLIENT_ID;
   let sims: DemoSimulators | undefined;
@@ -109,7 +112,9 @@ async function main(): Promise<void> {
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: `http://localhost:${uiPort}`,
-    codecAllowLoopbackWithoutToken: true,
+    // The dev UI can't send the admin token; with real credentials (no simulators) the codec always needs it.
+    codecAllowLoopbackWithoutToken: useSimulators,
+    trustProxy: env.TRUST_PROXY,
     merchantApp: {
       frameAncestors: env.ECWID_APP_FRAME_ANCESTORS,
       operatorAccountAllowed: env.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION,
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
       maxPollSeconds: env.MERCHANT_POLL_INTERVAL_MAX_SECONDS,
     },
   });
-  const http = app.listen(env.PORT);
+  const http = app.listen(env.PORT, env.API_BIND_ADDRESS ?? '127.0.0.1');
   await new Promise<void>((r) => http.once('listening', () => r()));
 
   if (sims) {

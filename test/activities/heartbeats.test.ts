@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
-import { heartbeat, withHeartbeats } from '../../src/activities/deps';
+import { heartbeat, recordResumePoint, resumePoint, withHeartbeats } from '../../src/activities/deps';
 import type { ImportOrdersResult } from '../../src/activities/import-orders';
 import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/ecwid';
 import { importableOrder } from '../helpers/orders';
@@ -62,6 +62,34 @@ describe('the heartbeat ticker', () => {
   test('outside a Temporal activity it only runs the function', async () => {
     const activities = withHeartbeats({ plain: async (n: number) => n * 2 }, 10);
     await expect(activities.plain(21)).resolves.toBe(42);
+  });
+});
+
+describe('resume points', () => {
+  test('every later heartbeat carries the resume point, so a wait for the budget never erases it', async () => {
+    const { env, beats } = recordingEnv();
+    const activities = withHeartbeats(
+      {
+        paging: async () => {
+          recordResumePoint({ nextPage: 4 });
+          heartbeat({ waitingForShipStationMs: 1500 });
+          await sleep(250);
+        },
+      },
+      100,
+    );
+    await env.run(activities.paging);
+    expect(beats[0]).toEqual({ stage: 'progress', resume: { nextPage: 4 } });
+    expect(beats[1]).toEqual({ waitingForShipStationMs: 1500, resume: { nextPage: 4 } });
+    expect(beats.slice(2).every((b) => JSON.stringify(b) === JSON.stringify(beats[1]))).toBe(true);
+  });
+
+  test('the next attempt reads the previous attempt\'s resume point from its heartbeat details', async () => {
+    const env = new MockActivityEnvironment({ heartbeatDetails: { waitingForShipStationMs: 10, resume: { nextPage: 7 } } });
+    await expect(env.run(async () => resumePoint())).resolves.toEqual({ nextPage: 7 });
+    const fresh = new MockActivityEnvironment();
+    await expect(fresh.run(async () => resumePoint())).resolves.toBeUndefined();
+    await expect(Promise.resolve(resumePoint())).resolves.toBeUndefined(); // outside an activity
   });
 });
 

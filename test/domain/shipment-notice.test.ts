@@ -1,4 +1,4 @@
-import { asShipment, compactShipment, routeShipments } from '../../src/domain/shipment-notice';
+import { asShipment, canonicalShipNoticeUrl, compactShipment, routeShipments, shipNoticePageUrl } from '../../src/domain/shipment-notice';
 import { buildFulfillmentUpdate } from '../../src/domain/shipment-update';
 import type { ShipStationShipment } from '../../src/domain/shipstation';
 
@@ -51,5 +51,41 @@ describe('shipments routed from an account to its stores', () => {
     for (const personal of ['Bo Buyer', 'Side St', '555-0100', 'T-shirt for Bo']) expect(text).not.toContain(personal);
     // The same Ecwid update as from the full shipment.
     expect(buildFulfillmentUpdate([asShipment(c)])).toEqual(buildFulfillmentUpdate([full]));
+  });
+});
+
+describe('the cost of a SHIP_NOTIFY is the connector\'s choice', () => {
+  const SS = 'https://ssapi.shipstation.com';
+  test('only the identifying filter of the resource URL is kept, whatever paging or sorting it asks for', () => {
+    expect(canonicalShipNoticeUrl(`${SS}/shipments?batchId=12345&includeShipmentItems=False`)).toBe(`${SS}/shipments?batchId=12345`);
+    expect(canonicalShipNoticeUrl(`${SS}/shipments?pageSize=1&page=7&sortBy=ShipDate&BATCHID=12345&createDateStart=2001-01-01`)).toBe(
+      `${SS}/shipments?batchId=12345`,
+    );
+    expect(canonicalShipNoticeUrl(`${SS}/shipments?orderNumber=K8XTQ&includeShipmentItems=False`)).toBe(`${SS}/shipments?orderNumber=K8XTQ`);
+  });
+
+  test('a URL that names no labels (another path, no filter, an odd value) is refused', () => {
+    for (const raw of [
+      `${SS}/shipments`,
+      `${SS}/shipments?pageSize=1`,
+      `${SS}/orders?batchId=1`,
+      `${SS}/shipments?batchId=1%20OR%201`,
+      `${SS}/shipments?batchId=`,
+      'not a url',
+    ]) {
+      expect(canonicalShipNoticeUrl(raw)).toBeUndefined();
+    }
+  });
+
+  test('each page asks for 500 labels with their items, in creation order', () => {
+    const page = new URL(shipNoticePageUrl(`${SS}/shipments?batchId=9`, 3));
+    expect(Object.fromEntries(page.searchParams)).toEqual({
+      batchId: '9',
+      includeShipmentItems: 'true',
+      sortBy: 'CreateDate',
+      sortDir: 'ASC',
+      pageSize: '500',
+      page: '3',
+    });
   });
 });

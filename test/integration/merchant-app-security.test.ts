@@ -361,4 +361,32 @@ describe('Ecwid app page: security over HTTP (real stack)', () => {
     expect(JSON.stringify(a)).not.toContain(MERCHANT_SS.apiSecret);
     expect(SS_ACCOUNT.apiKey).not.toBe(MERCHANT_SS.apiKey);
   });
+
+  test('dates are bounded: 0000-01-01 in the form is a 400 naming the field, and a bad stored value never breaks the page', async () => {
+    const STORE = 7190;
+    stack.ecwid.addStore({ storeId: STORE, token: 'secret_store_7190_dates', plan: 'VENTURE' });
+    const m = await install(STORE, { account: 'operator' });
+    const before = await eventually(() => stack.service.status(STORE));
+    const form = (importSince: string) => post('settings', { s: m.s, _csrf: m.csrf, importSince, pollIntervalSeconds: '300' });
+    for (const bad of ['0000-01-01', '1999-12-31', '9999-01-01']) {
+      const res = await form(bad);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('The import start date must be between 2000-01-01 and one year from now.');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stack.service.status(STORE))!.settings.importSince).toBe(before.settings.importSince);
+    expect((await form('2024-05-01')).status).toBe(303);
+    await eventually(async () => (await stack.service.status(STORE))!.settings.importSince === Date.UTC(2024, 4, 1) / 1000);
+
+    // A value stored before dates were bounded (the API accepted 99999999999999 then): the page still renders, with
+    // an empty date to correct, where it answered 503 "Invalid time value".
+    expect(await stack.service.updateSettings(STORE, { importSince: 99_999_999_999_999 })).toBe(true);
+    await eventually(async () => (await stack.service.status(STORE))!.settings.importSince === 99_999_999_999_999);
+    const page = await fetch(`${stack.apiUrl}/ecwid/app/store?s=${encodeURIComponent(m.s)}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="importSince" value=""');
+    // And saving the form with a good date repairs it.
+    expect((await form('2024-06-01')).status).toBe(303);
+    await eventually(async () => (await stack.service.status(STORE))!.settings.importSince === Date.UTC(2024, 5, 1) / 1000);
+  });
 });

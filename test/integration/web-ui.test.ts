@@ -45,14 +45,18 @@ function fakeStatus(): ConnectionStatus {
   };
 }
 
-/** Just enough of a Temporal client for ConnectionService: one running store-sync workflow, signals recorded. */
+/**
+ * Just enough of a Temporal client for ConnectionService: one running store-sync workflow, signals recorded; the
+ * workflows started (a logout's `web-session-ended:<nonce>`) exist from then on.
+ */
 function fakeClient(signals: { name: string; args: unknown[] }[]): Client {
+  const started = new Set<string>();
   const handle = (workflowId: string) => {
     const known = workflowId === `store-sync:${FAKE_STORE}`;
     const notFound = () => new WorkflowNotFoundError('not found', workflowId, undefined);
     return {
       describe: async () => {
-        if (!known) throw notFound();
+        if (!known && !started.has(workflowId)) throw notFound();
         return { status: { name: 'RUNNING' } };
       },
       query: async (def: { name: string }, ...args: unknown[]) => {
@@ -70,6 +74,10 @@ function fakeClient(signals: { name: string; args: unknown[] }[]): Client {
   return {
     workflow: {
       getHandle: handle,
+      start: async (_type: string, opts: { workflowId: string }) => {
+        started.add(opts.workflowId);
+        return handle(opts.workflowId);
+      },
       // The one workflow there is: a store's sync (no shipment write-backs).
       list: async function* (opts: { query?: string } = {}) {
         if (!opts.query || opts.query.includes('storeSync')) yield { workflowId: `store-sync:${FAKE_STORE}` };
@@ -241,10 +249,13 @@ describe('merchant web page over HTTP (Temporal stubbed)', () => {
     expect(api.status).toBe(401);
   });
 
-  test('logout needs the CSRF token and clears the cookie', async () => {
+  test('logout needs the CSRF token, clears the cookie and ends the session: the old cookie gets the login page', async () => {
     const res = await fetch(`${url}/logout`, form({ _csrf: csrf }));
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie().find((c) => c.startsWith('ess_session='))).toMatch(/Expires=Thu, 01 Jan 1970/);
+    const after = await get('/');
+    expect(after.status).toBe(302);
+    expect(after.headers.get('location')).toBe('/login?next=%2F');
   });
 
   test('custom status names, when loaded, name the status', async () => {

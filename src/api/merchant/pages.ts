@@ -90,6 +90,17 @@ ${operator}
   );
 }
 
+/**
+ * A unix time as the form's date (YYYY-MM-DD), or '' when it is no date at all: a value stored before dates were
+ * bounded (99999999999999) must leave the page usable, with an empty field to correct, not fail it.
+ */
+export function isoDay(seconds: unknown): string {
+  const d = new Date(typeof seconds === 'number' ? seconds * 1000 : NaN);
+  if (Number.isNaN(d.getTime())) return '';
+  const iso = d.toISOString();
+  return /^\d{4}-/.test(iso) ? iso.slice(0, 10) : '';
+}
+
 /** "2025-01-31 14:05 UTC", or a dash. */
 function time(iso: string | undefined): string {
   if (!iso) return '<span class="muted">—</span>';
@@ -161,7 +172,7 @@ function settingsForm(t: Messages, ctx: PageContext, s: ConnectionStatus, names:
       }),
     )
     .join('');
-  const since = new Date(s.settings.importSince * 1000).toISOString().slice(0, 10);
+  const since = isoDay(s.settings.importSince);
   return `<form method="post" action="/ecwid/app/settings" class="card" id="settings">${hidden(ctx)}
 <p>${e(t.mappingIntro)}</p>
 <table>${rows.join('')}</table>

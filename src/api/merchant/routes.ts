@@ -2,14 +2,14 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import type { ConnectionService } from '../../connections/connection-service';
 import { ConnectionRefused, verifyEcwidAccess } from '../../connections/ecwid-access';
-import { createConnectionSchema, statusMappingSchema } from '../../connections/schemas';
+import { createConnectionSchema, importSinceInRange, statusMappingSchema } from '../../connections/schemas';
 import { checkShipStationKeys } from '../../connections/shipstation-access';
 import { CUSTOM_STATUSES, FULFILLMENT_STATUSES } from '../../domain/ecwid';
 import type { Logger } from '../../logging/logger';
 import type { ConnectionSettings, OrderDecision } from '../../workflows/definitions';
 import { PayloadRefused, decryptEcwidPayload, type EcwidAppPayload } from './ecwid-payload';
 import { langOf, messages, type ErrorKey, type Lang, type NoticeKey } from './i18n';
-import { installPage, refusalPage, storePage, type Bounds, type MerchantFlash, type PageContext } from './pages';
+import { installPage, isoDay, refusalPage, storePage, type Bounds, type MerchantFlash, type PageContext } from './pages';
 import { MerchantSessions, type MerchantSession } from './session';
 import { statusNamesWithin, type LoadStatusNames } from '../status-names';
 
@@ -106,7 +106,7 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     }
   };
 
-  const renderStore = async (res: Response, session: MerchantSession, flash: MerchantFlash, asked?: string): Promise<boolean> => {
+  const renderStore = async (res: Response, session: MerchantSession, flash: MerchantFlash, asked?: string, httpStatus = 200): Promise<boolean> => {
     const status = await opts.service.status(session.storeId);
     if (!status) return false;
     let decision: OrderDecision | undefined;
@@ -118,7 +118,7 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     ]);
     send(
       res,
-      200,
+      httpStatus,
       storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision, shipments }),
     );
     return true;
@@ -244,6 +244,11 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     const status = await opts.service.status(session.storeId);
     if (!status || status.state === 'disconnected') return back(res, session, { error: 'not_connected' });
     const settings = settingsFromForm(body, status.settings, opts.bounds);
+    if (settings === 'import_since_out_of_range') {
+      // A 400 with the page and the field named, rather than a redirect: nothing was saved.
+      if (!(await renderStore(res, session, { error: settings }, undefined, 400))) back(res, session, { error: 'not_connected' });
+      return;
+    }
     if (typeof settings === 'string') return back(res, session, { error: settings }, '#settings');
     const ok = await opts.service.updateSettings(session.storeId, settings);
     back(res, session, done(ok, 'settings_saved'), '#settings');
@@ -280,8 +285,9 @@ export function settingsFromForm(body: Record<string, unknown>, current: Connect
 
   const since = dateField.safeParse(typeof body.importSince === 'string' ? body.importSince.trim() : undefined);
   if (!since.success) return 'invalid_settings';
+  if (!importSinceInRange(Date.parse(since.data) / 1000)) return 'import_since_out_of_range';
   // The form shows a date; unchanged, it must not move the start to midnight (which would re-read a few hours).
-  if (since.data !== new Date(current.importSince * 1000).toISOString().slice(0, 10)) out.importSince = Math.floor(Date.parse(since.data) / 1000);
+  if (since.data !== isoDay(current.importSince)) out.importSince = Math.floor(Date.parse(since.data) / 1000);
 
   const partial = body.partialShipmentStatus;
   if (partial !== undefined && partial !== '') {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
 import { ecwidWebhookSchema } from '../../connections/schemas';
+import { ecwidWebhooksRefused } from '../../observability/metrics';
 import { storeSyncWorkflowId } from '../../domain/ids';
 import { requestIdOf, signalOnce, startOnce } from '../../temporal/request-ids';
 import { ECWID_STORE_ID } from '../../temporal/search-attributes';
@@ -13,6 +14,22 @@ import { secretsEqual } from '../auth';
 /** base64(HMAC-SHA256(client secret, `<eventCreated>.<eventId>`)): Ecwid signs only those two fields. */
 export function ecwidSignature(clientSecret: string, eventCreated: number, eventId: string): string {
   return createHmac('sha256', clientSecret).update(`${eventCreated}.${eventId}`).digest('base64');
+}
+
+/**
+ * How old a signed event may be: Ecwid retries a failed delivery for up to 24 hours, so nothing genuine is older.
+ * Dedupe by eventId lasts only Temporal's retention, so without this bound an old delivery could be replayed later.
+ */
+export const ECWID_EVENT_MAX_AGE_SECONDS = 24 * 3600;
+/** How far in the future an event may be dated: clock skew between Ecwid and us. */
+export const ECWID_EVENT_MAX_SKEW_SECONDS = 5 * 60;
+
+/** Whether a (correctly signed) event's `eventCreated`, unix seconds, is within the freshness window. */
+export function ecwidEventFreshness(eventCreated: number, nowMs = Date.now()): 'fresh' | 'stale' | 'future' {
+  const now = nowMs / 1000;
+  if (eventCreated < now - ECWID_EVENT_MAX_AGE_SECONDS) return 'stale';
+  if (eventCreated > now + ECWID_EVENT_MAX_SKEW_SECONDS) return 'future';
+  return 'fresh';
 }
 
 /** The workflow of one Ecwid event. Keyed by eventId alone: it is the signed part, the rest of the body is not. */
@@ -61,6 +78,14 @@ export function ecwidWebhookRoutes(opts: { clientSecret?: string; client: Client
     const given = req.header('x-ecwid-webhook-signature');
     if (!secretsEqual(given, ecwidSignature(opts.clientSecret, ev.eventCreated, ev.eventId))) {
       res.status(401).json({ error: 'bad_signature' });
+      return;
+    }
+    const freshness = ecwidEventFreshness(ev.eventCreated);
+    if (freshness !== 'fresh') {
+      // A replayed old delivery, or a date no genuine event has: refused (4xx, Ecwid does not retry those forever).
+      ecwidWebhooksRefused.inc({ reason: freshness });
+      opts.logger.warn({ storeId: ev.storeId, eventType: ev.eventType, eventCreated: ev.eventCreated }, `Ecwid webhook refused: ${freshness} event`);
+      res.status(400).json({ error: `${freshness}_event`, message: 'eventCreated is outside the accepted window (24 hours back, 5 minutes ahead)' });
       return;
     }
     const orderId = ev.data?.orderId;

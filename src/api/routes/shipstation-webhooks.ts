@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
 import { shipNotifySchema } from '../../connections/schemas';
+import { canonicalShipNoticeUrl } from '../../domain/shipment-notice';
 import { ECWID_STORE_ID } from '../../temporal/search-attributes';
 import { secretsEqual } from '../auth';
 
@@ -65,7 +66,15 @@ export function shipstationWebhookRoutes(opts: {
       res.status(400).json({ error: 'resource_url_not_allowed' });
       return;
     }
-    const urlHash = createHash('sha256').update(resourceUrl).digest('hex').slice(0, 24);
+    // Only what identifies the labels is kept (the worker sets page size and order itself), so `&pageSize=1` or a
+    // reordered query is the same work, deduplicated as one notification.
+    const canonical = canonicalShipNoticeUrl(resourceUrl);
+    if (!canonical) {
+      opts.logger.warn({ storeId, accountId }, 'SHIP_NOTIFY whose resource_url names no labels refused');
+      res.status(400).json({ error: 'resource_url_not_allowed', message: 'resource_url must be /shipments with a batchId (or orderId, orderNumber, trackingNumber) filter' });
+      return;
+    }
+    const urlHash = createHash('sha256').update(canonical).digest('hex').slice(0, 24);
     try {
       const dedupe = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const;
       // The same delivery again, now or later, starts nothing new.
@@ -73,7 +82,7 @@ export function shipstationWebhookRoutes(opts: {
         await opts.client.workflow.start('shipNotify', {
           workflowId: `ship-notify:${accountId}:${urlHash}`,
           taskQueue: opts.taskQueue,
-          args: [{ accountId, resourceUrl }],
+          args: [{ accountId, resourceUrl: canonical }],
           ...dedupe,
           staticSummary: `SHIP_NOTIFY for ShipStation account ${accountId}`,
         });
@@ -81,7 +90,7 @@ export function shipstationWebhookRoutes(opts: {
         await opts.client.workflow.start('shipNotify', {
           workflowId: `ship-notify:${storeId}:${urlHash}`,
           taskQueue: opts.taskQueue,
-          args: [{ storeId, resourceUrl }],
+          args: [{ storeId, resourceUrl: canonical }],
           ...dedupe,
           typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(storeId) }],
           staticSummary: `SHIP_NOTIFY for Ecwid store ${storeId}`,

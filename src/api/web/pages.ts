@@ -23,6 +23,7 @@ export const ERRORS = {
   invalid_mapping: 'That status mapping is not valid: choose one of the listed ShipStation statuses.',
   confirm_disconnect: 'Tick the confirmation box to disconnect the store.',
   bad_token: 'That is not the admin token.',
+  too_many_attempts: 'Too many failed attempts from your address: wait a minute and try again.',
   csrf: 'This form has expired. Reload the page and try again.',
 } as const;
 

@@ -6,7 +6,8 @@ import type { OrderDecision } from '../../workflows/definitions';
 import { secretsEqual } from '../auth';
 import { ERRORS, NOTICES, dashboardPage, loginPage, messagePage, storePage, type ErrorKey, type Flash, type NoticeKey } from './pages';
 import { statusNamesWithin, type LoadStatusNames } from '../status-names';
-import { WebSessions, clearSessionCookie, safeNext, sessionOf, setSessionCookie } from './session';
+import { AuthThrottle, recordAuthFailure, refuseIfThrottled } from '../throttle';
+import { WebSessions, clearSessionCookie, safeNext, sessionOf, setSessionCookie, type EndedSessions } from './session';
 
 export { sessionOrBearer } from './session';
 
@@ -17,6 +18,10 @@ export interface WebRoutesOptions {
   statusNames?: Record<string, string>;
   /** A store's custom status names (Ecwid `/profile/order_statuses`); without it, or if it fails, IDs are shown. */
   loadStatusNames?: LoadStatusNames;
+  /** Where logouts are recorded for every API process (without it, a logout only clears the browser's cookie). */
+  ended?: EndedSessions;
+  /** Failed logins per client address (shared with the bearer-token routes). */
+  throttle?: AuthThrottle;
 }
 
 interface WebRequest extends Request {
@@ -50,31 +55,38 @@ export function webRoutes(opts: WebRoutesOptions): Router {
   // Form bodies for these routes only: the rest of the API speaks JSON.
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
-  /** Pages: a browser without a session goes to the login page and comes back after. */
+  const throttle = opts.throttle ?? new AuthThrottle();
+  const current = (req: Request) => sessionOf(sessions, req, opts.ended);
+  const unavailable = (res: Response) =>
+    html(res, 503, messagePage('Temporarily unavailable', 'The connector could not reach its workflow service. Try again in a moment.'));
+
+  /** Pages: a browser without a session (or with one ended by a logout) goes to the login page and comes back after. */
   const page: RequestHandler = (req, res, next) => {
-    const session = sessionOf(sessions, req);
-    if (!session) {
-      res.redirect(302, `/login?next=${encodeURIComponent(safeNext(req.path))}`);
-      return;
-    }
-    (req as WebRequest).session = session;
-    next();
+    current(req).then((session) => {
+      if (!session) {
+        res.redirect(302, `/login?next=${encodeURIComponent(safeNext(req.path))}`);
+        return;
+      }
+      (req as WebRequest).session = session;
+      next();
+    }, () => unavailable(res));
   };
 
   /** State-changing forms: a session, and the CSRF token derived from it. */
   const action: RequestHandler = (req, res, next) => {
-    const session = sessionOf(sessions, req);
-    if (!session) {
-      res.redirect(303, '/login');
-      return;
-    }
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (!sessions.csrfValid(session, body._csrf)) {
-      html(res, 403, messagePage('Form expired', ERRORS.csrf));
-      return;
-    }
-    (req as WebRequest).session = session;
-    next();
+    current(req).then((session) => {
+      if (!session) {
+        res.redirect(303, '/login');
+        return;
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (!sessions.csrfValid(session, body._csrf)) {
+        html(res, 403, messagePage('Form expired', ERRORS.csrf));
+        return;
+      }
+      (req as WebRequest).session = session;
+      next();
+    }, () => unavailable(res));
   };
 
   /** Express 5 forwards rejections to the JSON error handler; a browser should get a page instead. */
@@ -91,18 +103,23 @@ export function webRoutes(opts: WebRoutesOptions): Router {
 
   const statusNamesFor = (storeId: number) => statusNamesWithin(opts.loadStatusNames, storeId, opts.statusNames);
 
-  r.get('/login', (req, res) => {
-    if (sessionOf(sessions, req)) {
-      res.redirect(302, safeNext(req.query.next));
-      return;
-    }
-    html(res, 200, loginPage({ next: safeNext(req.query.next), error: flashFrom(req).error }));
-  });
+  r.get(
+    '/login',
+    safe(async (req, res) => {
+      if (await current(req)) {
+        res.redirect(302, safeNext(req.query.next));
+        return;
+      }
+      html(res, 200, loginPage({ next: safeNext(req.query.next), error: flashFrom(req).error }));
+    }),
+  );
 
   r.post('/login', form, (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
+    if (refuseIfThrottled(throttle, 'login', req, res, loginPage({ next, error: 'too_many_attempts' }))) return;
     if (!secretsEqual(typeof body.token === 'string' ? body.token.trim() : undefined, opts.adminToken)) {
+      recordAuthFailure(throttle, 'login', req);
       html(res, 401, loginPage({ next, error: 'bad_token' }));
       return;
     }
@@ -110,10 +127,17 @@ export function webRoutes(opts: WebRoutesOptions): Router {
     res.redirect(303, next);
   });
 
-  r.post('/logout', form, action, (req, res) => {
-    clearSessionCookie(req, res);
-    res.redirect(303, '/login');
-  });
+  r.post(
+    '/logout',
+    form,
+    action,
+    safe(async (req, res) => {
+      // Recorded for every API process before the cookie goes: a copy of it (another browser, a stolen one) ends too.
+      await opts.ended?.end(sessions.nonceOf(req.session ?? ''));
+      clearSessionCookie(req, res);
+      res.redirect(303, '/login');
+    }),
+  );
 
   r.get(
     '/',
