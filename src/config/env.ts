@@ -96,6 +96,19 @@ export const envSchema = z.object({
    * not cached it is replayed from its (lean) history as it wakes, so this bounds memory at a little CPU.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
+  /** Activities one worker runs at once for each ShipStation account whose lease it holds (imports waiting for the budget). */
+  WORKER_MAX_ACCOUNT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Worker Versioning: the worker deployment this worker belongs to (`false` in WORKER_VERSIONING: unversioned). */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, dash and underscore').default('ecwid-shipstation'),
+  /** This worker's build ID; default: a hash of its workflow code, so the same code is the same version. */
+  WORKER_BUILD_ID: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9._-]{1,100}$/.test(v), { message: 'letters, digits, dot, dash and underscore' }),
+  /** `true`: the worker joins its deployment as a versioned worker (rolling deploys); `false`: unversioned. */
+  WORKER_VERSIONING: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * When a versioned worker makes its version the deployment's current one: `if-none` (only when the deployment has
+   * no current version: the first deploy), `always` (a deploy that switches at once), `never` (the operator promotes).
+   */
+  WORKER_PROMOTE: z.enum(['if-none', 'always', 'never']).default('if-none'),
   /** host:port where the worker serves the Temporal SDK's Prometheus metrics. */
   WORKER_METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^[^:\s]+:\d{1,5}$/.test(v), { message: 'must be host:port, e.g. 0.0.0.0:9464' }),
   /** Port where the worker serves the connector's own metrics at /metrics. */

@@ -6,7 +6,9 @@ import { createApp } from '../api/app';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
 import { ensureSearchAttributes } from '../temporal/register-search-attributes';
+import { bundleWorkflowsApart } from '../worker/bundle';
 import { createWorker } from '../worker/create-worker';
+import { buildIdOf, promoteIfAsked } from '../worker/versioning';
 import { devSecret, randomKey, randomToken } from './dev-secrets';
 import { startDevServer, temporalCli, waitForPort } from './temporal-dev-server';
 import { startDemoSimulators, type DemoSimulators } from './demo';
@@ -77,7 +79,12 @@ async function main(): Promise<void> {
   const client = await connectClient({ ...env, ENCRYPTION_KEY: encryptionKey });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger);
   const connection = await connectWorker(env);
+  const workflowBundle = bundleWorkflowsApart();
+  // One worker here: its version becomes current at once, also when Temporal's history holds an earlier version's.
+  const deployment = env.WORKER_VERSIONING ? { deploymentName: env.WORKER_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID ?? buildIdOf(workflowBundle.code) } : undefined;
   const worker = await createWorker({
+    workflowBundle,
+    deployment,
     connection,
     client,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
     },
   });
   const workerRun = worker.run();
+  if (deployment) await promoteIfAsked(client, env.TEMPORAL_NAMESPACE, deployment, 'always', logger);
 
   const { app, service } = createApp({
     client,

@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { AccountTrafficHost } from '../activities/deps';
 import { shipstationAccountTaskQueue } from '../domain/ids';
 import { dataConverter } from '../temporal/data-converter';
+import type { DeploymentVersion } from './versioning';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   workflowBundle?: { code: string };
   /** This process's name in accounts' status (default host:pid). */
   workerName?: string;
+  /** Worker Versioning (see versioning.ts); absent: an unversioned worker. */
+  deployment?: DeploymentVersion;
 }
 
 export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 1000;
@@ -82,5 +85,10 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
     // A worker that died leaves its cached workflows' tasks on its sticky queue: fall back to another worker soon.
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    // Long-running workflows move to the current version (their changes are patched); short ones are PINNED in
+    // their own files (setWorkflowOptions).
+    ...(opts.deployment
+      ? { workerDeploymentOptions: { useWorkerVersioning: true, version: opts.deployment, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }
+      : {}),
   });
 }

@@ -3,13 +3,11 @@ import { exitOnConfigError, loadEnv, requireVars } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/register-search-attributes';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { registry } from '../observability/metrics';
+import { bundleWorkflowsApart } from './bundle';
 import { createWorker } from './create-worker';
+import { buildIdOf, promoteIfAsked } from './versioning';
 
 /** `npm run worker`: the production worker, configured by environment variables only. */
 async function main(): Promise<void> {
@@ -31,8 +29,14 @@ async function main(): Promise<void> {
   const client = await connectClient(env);
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE, logger);
   const connection = await connectWorker(env);
+  const workflowBundle = bundleWorkflowsApart();
+  const deployment = env.WORKER_VERSIONING
+    ? { deploymentName: env.WORKER_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID ?? buildIdOf(workflowBundle.code) }
+    : undefined;
   const worker = await createWorker({
-    workflowBundle: bundleWorkflowsApart(),
+    workflowBundle,
+    deployment,
+    maxAccountActivities: env.WORKER_MAX_ACCOUNT_ACTIVITIES,
     connection,
     client,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -67,30 +71,18 @@ async function main(): Promise<void> {
         void registry.metrics().then((body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body));
       }).listen(metricsPort)
     : undefined;
-  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, address: env.TEMPORAL_ADDRESS }, 'worker started');
-  await worker.run();
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, address: env.TEMPORAL_ADDRESS, ...deployment }, 'worker started');
+  const running = worker.run();
+  if (deployment) {
+    await promoteIfAsked(client, env.TEMPORAL_NAMESPACE, deployment, env.WORKER_PROMOTE, logger).catch((err: unknown) =>
+      logger.error({ err: String(err), ...deployment }, 'could not make this worker version current'),
+    );
+  }
+  await running;
   metricsServer?.close();
   await connection.close();
   await client.connection.close();
   logger.info('worker stopped');
-}
-
-/**
- * Bundles the workflow code in a child process: webpack's few hundred megabytes are given back to the system
- * when it exits, instead of staying in the worker's heap for as long as it runs.
- */
-function bundleWorkflowsApart(): { code: string } {
-  const root = join(__dirname, '..', '..');
-  const dir = mkdtempSync(join(tmpdir(), 'connector-workflows-'));
-  try {
-    const out = join(dir, 'workflows.js');
-    execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'bundle-workflows.ts'), out], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    return { code: readFileSync(out, 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 main().catch((err) => {

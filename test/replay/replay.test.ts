@@ -22,7 +22,8 @@ describe('replay of recorded histories', () => {
 
   test.each(files)('%s replays deterministically', async (file) => {
     const history = temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
-    expect(history.events?.length).toBeGreaterThan(5);
+    // A whole run: started, one task, completed at least.
+    expect(history.events?.length).toBeGreaterThanOrEqual(5);
     async function* one() {
       yield { workflowId: file, history };
     }
