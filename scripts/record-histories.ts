@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     await stack.api(`/connections/${storeId}/settings`, { method: 'PATCH', body: JSON.stringify({ statusMapping: { CUSTOM_FULFILLMENT_STATUS_1: 'on_hold' } }) });
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key, { trackingNumber: 'REPLAY-1' });
     await eventually(() => stack.ecwid.getOrder(storeId, saved.id!)?.trackingNumber === 'REPLAY-1', 30_000);
+    // Order events start no workflow of their own (a signal to the store's): an application event records ecwidEvent.
+    const uninstall = await stack.ecwid.sendWebhook(storeId, 'application.uninstalled', {});
+    await stack.client.workflow.getHandle(`ecwid-event:${uninstall.eventId}`).result();
     await stack.api(`/connections/${storeId}`, { method: 'DELETE' });
     await eventually(async () => (await stack.client.workflow.getHandle(storeSyncWorkflowId(storeId)).describe()).status.name === 'COMPLETED', 30_000);
 
