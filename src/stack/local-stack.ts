@@ -10,6 +10,7 @@ import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
 import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/shipstation';
 import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
 import { createWorker } from '../worker/create-worker';
+import type { DeploymentVersion } from '../worker/versioning';
 import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal, workflowBundle } from './test-temporal';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -30,6 +31,8 @@ export interface TestStack {
   /** Starts the worker, with today's workflow code or another bundle (an earlier release's, for upgrade tests). */
   startWorker(bundle?: { code: string }): Promise<void>;
   stopWorker(): Promise<void>;
+  /** Starts one more worker (another process's, in its own memory), versioned if `deployment` is given. */
+  extraWorker(opts: { bundle?: { code: string }; deployment?: DeploymentVersion; name?: string }): Promise<{ stop(): Promise<void> }>;
   /**
    * Starts another API process's app (same configuration unless `overrides` says otherwise, its own memory) and
    * returns its URL; stopped with the stack.
@@ -100,14 +103,17 @@ export async function startTestStack(
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
-  const startWorker = async (bundle?: { code: string }) => {
-    worker = await createWorker({
+  /** Another worker process's worker (its own memory, same task queue), e.g. a version of a rolling deploy. */
+  const makeWorker = async (bundle?: { code: string }, deployment?: DeploymentVersion, workerName?: string) =>
+    createWorker({
       connection: env.nativeConnection,
       client,
       namespace: 'default',
       taskQueue,
       encryptionKey: TEST_ENCRYPTION_KEY,
       workflowBundle: bundle ?? (await workflowBundle()),
+      deployment,
+      workerName,
       deps: {
         ecwidApiUrl: ecwid.url,
         shipstationApiUrl: shipstation.url,
@@ -120,8 +126,11 @@ export async function startTestStack(
         logger,
       },
     });
+  const startWorker = async (bundle?: { code: string }) => {
+    worker = await makeWorker(bundle);
     running = worker.run();
   };
+  const extras: { w: Worker; run: Promise<void> }[] = [];
   const stopWorker = async () => {
     worker?.shutdown();
     await running;
@@ -144,9 +153,24 @@ export async function startTestStack(
       }),
     startWorker,
     stopWorker,
+    async extraWorker(o) {
+      const w = await makeWorker(o.bundle, o.deployment, o.name);
+      const run = w.run();
+      extras.push({ w, run });
+      return {
+        async stop() {
+          if (w.getState() === 'RUNNING') w.shutdown();
+          await run.catch(() => undefined);
+        },
+      };
+    },
     anotherApi,
     async stop() {
       await stopWorker().catch(() => undefined);
+      for (const e of extras) {
+        if (e.w.getState() === 'RUNNING') e.w.shutdown();
+        await e.run.catch(() => undefined);
+      }
       for (const other of otherApis) {
         other.closeAllConnections();
         await new Promise((r) => other.close(r));

@@ -1,20 +1,29 @@
 // Every workflow type the worker runs. Workflow code is bundled into Temporal's deterministic sandbox.
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import type { VersioningBehavior } from '@temporalio/common';
 import { storeSync } from './store-sync';
 import { shipmentWriteBack, shipNotify } from './shipment';
 import { ecwidEvent } from './ecwid-event';
 import { shipstationAccount } from './shipstation-account';
 import { oneTimeTokenSpent } from './spent-token';
 
-// Worker Versioning (worker/versioning.ts). Months-long workflows follow the deployment's current version at their
-// next task: pinning them would keep every old worker alive for as long as a store stays connected. Their code
-// changes are patched and replay-tested.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, storeSync);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, shipstationAccount);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, shipmentWriteBack);
+/**
+ * Worker Versioning (worker/versioning.ts), per workflow type. Only a versioned worker may name a behaviour (an
+ * unversioned one, such as the tests' and a replay's, must not), so it is given when the worker has a version.
+ */
+function versioning(behavior: VersioningBehavior) {
+  // An unversioned worker reports a version too, with the SDK's default build ID and no deployment name.
+  return () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: behavior } : {});
+}
+
+// Months-long workflows follow the deployment's current version at their next task: pinning them would keep every
+// old worker alive for as long as a store stays connected. Their code changes are patched and replay-tested.
+setWorkflowOptions(versioning('AUTO_UPGRADE'), storeSync);
+setWorkflowOptions(versioning('AUTO_UPGRADE'), shipstationAccount);
+setWorkflowOptions(versioning('AUTO_UPGRADE'), shipmentWriteBack);
 // Short workflows (seconds to minutes) finish on the code that started them: their changes need no patches.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, shipNotify);
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, ecwidEvent);
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, oneTimeTokenSpent);
+setWorkflowOptions(versioning('PINNED'), shipNotify);
+setWorkflowOptions(versioning('PINNED'), ecwidEvent);
+setWorkflowOptions(versioning('PINNED'), oneTimeTokenSpent);
 
 export { storeSync, shipmentWriteBack, shipNotify, ecwidEvent, shipstationAccount, oneTimeTokenSpent };

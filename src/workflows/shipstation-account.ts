@@ -148,8 +148,49 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   const reports = new Map<string, BudgetReport>(c.reports.map((r) => [r.worker, r]));
   let wake = false;
 
+  // A run begun before the lease takes it at its first turn that runs live after the upgrade (patched there).
+  let leased = patched(ACCOUNT_OWNS_TRAFFIC);
+  let { ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, leased);
+  let lease: { scope: CancellationScope; done: Promise<void>; releasing: boolean } | undefined;
+  const takeLease = () => {
+    if (!leased || lease) return;
+    const scope = new CancellationScope();
+    const held = { scope, done: Promise.resolve(), releasing: false };
+    held.done = scope
+      .run(() => ownAccountTraffic({ accountId: input.accountId, ...(c.lease ? { lease: c.lease } : {}) }))
+      .then(
+        (spent) => void (c.lease = spent),
+        () => undefined, // cancelled before it handed anything over: the next owner learns from ShipStation's headers
+      )
+      .then(() => {
+        if (held.releasing) return;
+        // Ended without being asked to (not expected: timeouts and failures are retried by Temporal): take it again
+        // at the next turn, without waking the loop, so that such an end can never spin.
+        lease = undefined;
+        c.owner = undefined;
+      });
+    lease = held;
+  };
+  /** A run begun before the lease takes it at its first live turn or join after the upgrade (patched there). */
+  function upgradeToLease(): void {
+    if (leased || !patched(ACCOUNT_OWNS_TRAFFIC)) return;
+    leased = true;
+    ({ ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, true));
+    if (stores.size > 0) takeLease();
+  }
+  const releaseLease = async () => {
+    if (!lease) return;
+    lease.releasing = true;
+    lease.scope.cancel();
+    await lease.done;
+    lease = undefined;
+    c.owner = undefined;
+  };
+
   setHandler(attachStoreSignal, (a?: AttachStore) => {
     if (!a || !Number.isSafeInteger(a.storeId)) return;
+    // A store that joins (again) after the upgrade is about to send its imports to the account's queue: lease now.
+    upgradeToLease();
     stores.set(a.storeId, a.shipstationStoreId !== undefined ? { shipstationStoreId: a.shipstationStoreId } : {});
     // Same API key (the account's name is its hash); a store may bring a rotated secret.
     if (a.credentials) credentials = a.credentials;
@@ -198,37 +239,6 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     };
   });
 
-  // A run begun before the lease takes it at its first turn that runs live after the upgrade (patched there).
-  let leased = patched(ACCOUNT_OWNS_TRAFFIC);
-  let { ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, leased);
-  let lease: { scope: CancellationScope; done: Promise<void>; releasing: boolean } | undefined;
-  const takeLease = () => {
-    if (!leased || lease) return;
-    const scope = new CancellationScope();
-    const held = { scope, done: Promise.resolve(), releasing: false };
-    held.done = scope
-      .run(() => ownAccountTraffic({ accountId: input.accountId, ...(c.lease ? { lease: c.lease } : {}) }))
-      .then(
-        (spent) => void (c.lease = spent),
-        () => undefined, // cancelled before it handed anything over: the next owner learns from ShipStation's headers
-      )
-      .then(() => {
-        if (held.releasing) return;
-        // The lease ended without being asked to (it timed out after 30 days): take it again at the next turn.
-        lease = undefined;
-        c.owner = undefined;
-        wake = true;
-      });
-    lease = held;
-  };
-  const releaseLease = async () => {
-    if (!lease) return;
-    lease.releasing = true;
-    lease.scope.cancel();
-    await lease.done;
-    lease = undefined;
-    c.owner = undefined;
-  };
 
   const subscribe = async (): Promise<void> => {
     try {
@@ -283,11 +293,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   takeLease();
 
   for (;;) {
-    if (!leased && patched(ACCOUNT_OWNS_TRAFFIC)) {
-      leased = true;
-      ({ ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, true));
-      takeLease();
-    }
+    upgradeToLease();
     if (stores.size > 0) takeLease();
     if (stores.size === 0) {
       // The last store left: nothing routes here any more. A store that joins meanwhile keeps the account going.

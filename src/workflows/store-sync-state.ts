@@ -64,6 +64,11 @@ export interface CarriedState {
   /** The ShipStation account this store has joined (see workflows/shipstation-account.ts), and whether it has. */
   accountId?: string;
   accountJoined?: boolean;
+  /**
+   * The store joined its account since the account leases its traffic (a join makes an account's run of an earlier
+   * release take the lease): only then are its imports sent to the account's queue.
+   */
+  joinedLeasedAccount?: boolean;
   /** The account to leave before joining a new one (the store moved to another ShipStation account). */
   leaveAccountId?: string;
   /** Settings changed since the last sync: skipped orders are re-evaluated. */

@@ -74,7 +74,7 @@ export const IMPORTS_BY_ACCOUNT_OWNER = 'imports-by-account-owner';
 
 /** Where this sync's pages are imported: by the owner of the store's ShipStation account once the store joined it. */
 function importsOf(s: CarriedState): Activities['importOrders'] {
-  if (!s.accountJoined || !s.accountId || !patched(IMPORTS_BY_ACCOUNT_OWNER)) return importOrdersAnywhere;
+  if (!s.accountJoined || !s.joinedLeasedAccount || !s.accountId || !patched(IMPORTS_BY_ACCOUNT_OWNER)) return importOrdersAnywhere;
   return proxyActivities<Activities>({
     ...IMPORT_OPTIONS,
     // The owner's death is noticed in seconds, and the page is retried by the next owner from the same queue.
@@ -157,6 +157,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
         // Leave the old account's workflow (its SHIP_NOTIFY and reconciliation) and join the new one.
         if (s.accountId && s.accountJoined) s.leaveAccountId = s.accountId;
         s.accountJoined = false;
+        s.joinedLeasedAccount = false;
       }
       credentials = merged.credentials;
       s.lastError = undefined;
@@ -255,9 +256,13 @@ async function keepAccountMembership(storeId: number, s: CarriedState, credentia
       await leaveShipStationAccount({ storeId, accountId: s.leaveAccountId });
       s.leaveAccountId = undefined;
     }
-    if (!s.accountJoined) {
+    // Joined before the account leased its traffic: join again, which makes the account take its lease.
+    const rejoin = s.accountJoined && !s.joinedLeasedAccount && patched(IMPORTS_BY_ACCOUNT_OWNER);
+    if (!s.accountJoined || rejoin) {
+      const leasing = patched(IMPORTS_BY_ACCOUNT_OWNER);
       s.accountId = (await joinShipStationAccount({ storeId, credentials, settings })).accountId;
       s.accountJoined = true;
+      if (leasing) s.joinedLeasedAccount = true;
     }
   } catch (err) {
     log.warn('could not join the ShipStation account; will try again on the next sync', { error: String(err) });

@@ -27,6 +27,10 @@ export interface AccountView {
   notifications: AccountStatus['notifications'];
   /** The workers' latest reports behind the figures above, with their age. */
   workers: (BudgetReport & { ageMs: number })[];
+  /** The worker process that holds the account's lease and alone calls ShipStation for it (absent: being elected). */
+  owner?: AccountStatus['owner'];
+  /** Leases granted so far (each deploy or worker failure moves it once). */
+  ownerChanges?: number;
 }
 
 /** The account's status with the workers' reports summed as of now (stale reports and ended windows left out). */
@@ -51,6 +55,8 @@ export function accountView(status: AccountStatus, now = Date.now()): AccountVie
     ...(status.lastReconciliation ? { lastReconciliation: status.lastReconciliation } : {}),
     notifications: status.notifications,
     workers,
+    ...(status.owner ? { owner: status.owner } : {}),
+    ...(status.ownerChanges !== undefined ? { ownerChanges: status.ownerChanges } : {}),
   };
 }
 
