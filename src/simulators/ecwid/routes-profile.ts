@@ -1,6 +1,6 @@
 /** GET /profile and GET /profile/order_statuses. */
 import express, { type Router } from 'express';
-import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidWeightUnit } from '../../domain/ecwid';
+import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidWeightUnit } from './model';
 import { apiContext } from './auth';
 import { sendError } from './errors';
 import { DEMO_EUR_USD_RATE } from './seed-catalog';

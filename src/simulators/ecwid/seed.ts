@@ -3,7 +3,7 @@
  * always give the same orders. `seedDemoStore` builds a varied store for demos and manual testing;
  * `generateOrders` builds N importable orders for tests and benchmarks.
  */
-import type { EcwidOrder, EcwidOrderExtraField, EcwidOrderItem, EcwidSelectedOption, EcwidWeightUnit } from '../../domain/ecwid';
+import type { EcwidOrder, EcwidOrderExtraField, EcwidOrderItem, EcwidSelectedOption, EcwidWeightUnit } from './model';
 import type { EcwidSimulator } from './index';
 import {
   DEMO_CUSTOMERS,

@@ -3,7 +3,7 @@
  * both go through here, so a test that calls `upsertOrder` sees exactly what the REST API then serves.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { EcwidCustomStatus, EcwidOrder, EcwidProduct, EcwidWeightUnit } from '../../domain/ecwid';
+import type { EcwidCustomStatus, EcwidOrder, EcwidProduct, EcwidWeightUnit } from './model';
 import { formatEcwidDate, parseEcwidDate } from './dates';
 
 export type EcwidPlan = 'FREE' | 'VENTURE' | 'BUSINESS' | 'UNLIMITED';

@@ -7,15 +7,14 @@
  * Choices where ShipStation is silent (reference §8):
  * - Updating a shipped/cancelled order: createorder → 400 `{Message}` naming the status; createorders → that
  *   order's result `success:false` with the same `errorMessage`.
- * - "Notes To Buyer" is exposed as `notesToBuyer` on orders (GET /orders, /orders/{id}), set only by
- *   `setNotesToBuyer` (the UI); createorder neither sets nor clears it. Shipments don't carry it.
+ * - No "Notes To Buyer": the UI has it, but V1's Order and Shipment models don't, so the API can't read it.
  * - orderKey is unique per account; a deleted order's key creates a new order. GET /orders/{id} of a
  *   deleted order is 404. An unknown `advancedOptions.storeId` on creation is refused, not silently replaced.
  * - List default sort is creation order; pageSize is clamped to 1..500; `pages` is 0 for an empty list.
  * - SHIP_NOTIFY is delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ShipStationOrder, ShipStationOrderStatus, ShipStationShipment } from '../../domain/shipstation';
+import type { Order, OrderStatus, Shipment } from './model';
 import { FaultInjector } from '../common/faults';
 import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
@@ -55,7 +54,7 @@ export interface ShipStationSimulator {
   /** Adds a store to an account (each account also has its own "Manual Orders" store). */
   addStore(apiKey: string, store: { storeId: number; storeName: string }): void;
   /** Active orders by orderKey for an account (current state). */
-  ordersByKey(apiKey: string): Map<string, ShipStationOrder>;
+  ordersByKey(apiKey: string): Map<string, Order>;
   /** Every create/update attempt (one per order in a bulk call), in arrival order, with its outcome. */
   creationAttempts: CreationAttempt[];
   /** Every SHIP_NOTIFY / ITEM_SHIP_NOTIFY POST, with the receiver's status or the error. */
@@ -64,13 +63,11 @@ export interface ShipStationSimulator {
    * A user buys a label for the order: a new shipment, the order set to `shipped`, and (unless
    * `notify: false`) SHIP_NOTIFY POSTed to the account's matching hooks before this resolves.
    */
-  createLabel(apiKey: string, orderKey: string, opts?: LabelOptions): Promise<ShipStationShipment>;
+  createLabel(apiKey: string, orderKey: string, opts?: LabelOptions): Promise<Shipment>;
   /** Voids a label (voided, voidDate); the order goes back to awaiting_shipment if no live label remains. */
   voidLabel(apiKey: string, shipmentId: number): void;
   /** Changes an order's status as a user would in the UI. */
-  setOrderStatus(apiKey: string, orderKey: string, status: ShipStationOrderStatus): void;
-  /** Sets the UI-only "Notes To Buyer", exposed as `notesToBuyer` on the order resource. */
-  setNotesToBuyer(apiKey: string, orderKey: string, notes: string | null): void;
+  setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
   webhooks(apiKey: string): SimWebhook[];
   /** Partial failure: these order keys fail inside the next bulk call that carries them (once each). */
   failOrdersOnce(orderKeys: string[], message?: string): void;
@@ -129,11 +126,6 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
     setOrderStatus: (apiKey, orderKey, status) => {
       const { order } = state.orderByKey(apiKey, orderKey);
       order.orderStatus = status;
-      order.modifyDate = pacificDateTime();
-    },
-    setNotesToBuyer: (apiKey, orderKey, notes) => {
-      const { order } = state.orderByKey(apiKey, orderKey);
-      order.notesToBuyer = notes === '' ? null : notes;
       order.modifyDate = pacificDateTime();
     },
     webhooks: (apiKey) => state.account(apiKey).webhooks.map((h) => ({ ...h })),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ShipStationDimensions, ShipStationOrder, ShipStationOrderItem, ShipStationShipment, ShipStationWeight } from '../../domain/shipstation';
+import type { Dimensions, Order, OrderItem, Shipment, Weight } from './model';
 import { pacificDateTime } from './dates';
 
 export interface ShipStationSimAccount {
@@ -23,36 +23,30 @@ export interface SimWebhook {
   friendlyName?: string;
 }
 
-export type SimOrderItem = ShipStationOrderItem & { orderItemId: number; createDate: string; modifyDate: string };
+export type SimOrderItem = OrderItem & { orderItemId: number; createDate: string; modifyDate: string };
 
 /** An order as ShipStation stores and returns it: the request's fields plus the read-only ones. */
-export interface SimOrder extends ShipStationOrder {
+export interface SimOrder extends Order {
   orderId: number;
   createDate: string;
   modifyDate: string;
   orderTotal: number;
   items: SimOrderItem[];
-  /**
-   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); this simulator exposes it on
-   * GET /orders and /orders/{id} as `notesToBuyer` (null when empty). Only `setNotesToBuyer` sets it, as only
-   * the UI can; createorder neither sets nor clears it.
-   */
-  notesToBuyer: string | null;
   carrierCode?: string | null;
   serviceCode?: string | null;
   shipDate?: string | null;
 }
 
 /** The shipment fields of a real SHIP_NOTIFY result (reference §3.2) beyond the connector's type. */
-export interface SimShipment extends ShipStationShipment {
+export interface SimShipment extends Shipment {
   userId: string;
   customerEmail: string | null;
   confirmation: string | null;
   warehouseId: number;
   marketplaceNotified: boolean;
   notifyErrorMessage: string | null;
-  weight: ShipStationWeight | null;
-  dimensions: ShipStationDimensions | null;
+  weight: Weight | null;
+  dimensions: Dimensions | null;
   insuranceOptions: { provider: string | null; insureShipment: boolean; insuredValue: number };
   advancedOptions: {
     billToParty: null;
