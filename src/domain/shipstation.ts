@@ -116,11 +116,7 @@ export interface ShipStationOrder {
   createDate?: string;
   modifyDate?: string;
   orderTotal?: number;
-  /**
-   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); read when present (the local
-   * simulator returns it on GET /orders), never sent.
-   */
-  notesToBuyer?: string | null;
+  // No "notes to buyer": the UI has them, V1's Order and Shipment models don't, so the connector can't read them.
 }
 
 export interface ShipStationCreateOrdersResult {
