@@ -2,7 +2,8 @@
  * A local ShipStation V1 API (https://ssapi.shipstation.com) as a real HTTP server, faithful to
  * ShipStation's V1 API documentation (https://www.shipstation.com/docs/api/): Basic auth, 40 requests per minute per key+secret with
  * X-Rate-Limit-* headers, orders upserted by orderKey (createorder / createorders), soft delete, shipments with
- * SHIP_NOTIFY webhooks, stores and carriers, ASP.NET-style errors.
+ * SHIP_NOTIFY webhooks, orders marked as shipped (fulfillments, FULFILLMENT_SHIPPED), stores and carriers,
+ * ASP.NET-style errors.
  *
  * Choices where ShipStation is silent (reference §8):
  * - Updating a shipped/cancelled order: createorder → 400 `{Message}` naming the status; createorders → that
@@ -11,10 +12,11 @@
  * - orderKey is unique per account; a deleted order's key creates a new order. GET /orders/{id} of a
  *   deleted order is 404. An unknown `advancedOptions.storeId` on creation is refused, not silently replaced.
  * - List default sort is creation order; pageSize is clamped to 1..500; `pages` is 0 for an empty list.
- * - SHIP_NOTIFY is delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
+ * - SHIP_NOTIFY and FULFILLMENT_SHIPPED are delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
+ * - markasshipped refuses a shipped or cancelled order (400), as createorder does; an unknown orderId is a 400.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Order, OrderStatus, Shipment } from './model';
+import type { Fulfillment, Order, OrderStatus, Shipment } from './model';
 import { FaultInjector } from '../common/faults';
 import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
@@ -24,6 +26,7 @@ import { pacificDateTime } from './dates';
 import { sendInvalid, sendMessage, sendNoRoute } from './errors';
 import { LabelDesk, type LabelOptions, type WebhookDelivery } from './labels';
 import { RateLimiter } from './rate-limit';
+import { fulfillmentRoutes, markAsShipped, type MarkAsShippedRequest } from './fulfillments';
 import { accountRoutes } from './routes-account';
 import { orderRoutes } from './routes-orders';
 import { shipmentRoutes } from './routes-shipments';
@@ -33,6 +36,8 @@ import { SimState, type CreationAttempt, type ShipStationSimAccount, type SimWeb
 export { basicAuth } from './auth';
 export type { ShipStationSimAccount, CreationAttempt, SimWebhook, SimOrder, SimShipment } from './state';
 export type { LabelOptions, WebhookDelivery } from './labels';
+export type { Fulfillment, Order as SimulatedOrder } from './model';
+export type { MarkAsShippedRequest } from './fulfillments';
 export { pacificDateTime } from './dates';
 
 export interface ShipStationSimulatorOptions {
@@ -66,6 +71,11 @@ export interface ShipStationSimulator {
   createLabel(apiKey: string, orderKey: string, opts?: LabelOptions): Promise<Shipment>;
   /** Voids a label (voided, voidDate); the order goes back to awaiting_shipment if no live label remains. */
   voidLabel(apiKey: string, shipmentId: number): void;
+  /**
+   * A user clicks "Mark as Shipped" in the UI: what `POST /orders/markasshipped` does (a fulfillment, no label, the
+   * order shipped, FULFILLMENT_SHIPPED sent before this resolves). Throws what the endpoint would answer with 400.
+   */
+  markAsShipped(apiKey: string, orderKey: string, opts: Omit<MarkAsShippedRequest, 'orderId'>): Promise<Fulfillment>;
   /** Changes an order's status as a user would in the UI. */
   setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
   webhooks(apiKey: string): SimWebhook[];
@@ -95,7 +105,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   app.use(simControlRoutes(state, labels));
   app.use(authenticate(state, limiter));
   app.use(express.json({ type: ['application/json', 'text/json'], limit: '10mb' }));
-  app.use(orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
+  app.use(fulfillmentRoutes(state, labels, () => baseUrl), orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
   app.use((req: Request, res: Response) => sendNoRoute(res, req.originalUrl));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -123,6 +133,12 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
     webhookDeliveries: labels.deliveries,
     createLabel: (apiKey, orderKey, o) => labels.createLabel(apiKey, orderKey, o),
     voidLabel: (apiKey, shipmentId) => labels.voidLabel(apiKey, shipmentId),
+    markAsShipped: async (apiKey, orderKey, o) => {
+      const { order } = state.orderByKey(apiKey, orderKey);
+      const r = await markAsShipped(state, labels, baseUrl, state.account(apiKey), { ...o, orderId: order.orderId });
+      if (!r.ok) throw new Error(r.message);
+      return r.fulfillment;
+    },
     setOrderStatus: (apiKey, orderKey, status) => {
       const { order } = state.orderByKey(apiKey, orderKey);
       order.orderStatus = status;

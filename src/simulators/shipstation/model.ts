@@ -145,6 +145,37 @@ export interface Shipment {
 }
 
 /**
+ * A fulfillment: an order marked as shipped without a ShipStation label (Mark as Shipped in the UI or
+ * `POST /orders/markasshipped`, or a fulfillment provider). The fields of the docs' List Fulfillments example, plus
+ * those the List Fulfillments reference lists (`voidDate`, `deliveryDate`, `sellerFillProviderId`,
+ * `sellerFillProviderName`, `fulfillmentServiceCode`, `fulfillmentProviderCode`, `notifyErrorMessage`). No `orderKey`.
+ * `shipDate` is a date-time at midnight here, unlike a shipment's date-only `shipDate` (the docs' example).
+ */
+export interface Fulfillment {
+  fulfillmentId: number;
+  orderId: number;
+  orderNumber: string;
+  userId: string;
+  customerEmail: string | null;
+  trackingNumber: string | null;
+  createDate: string;
+  shipDate: string;
+  voidDate: string | null;
+  deliveryDate: string | null;
+  carrierCode: string;
+  sellerFillProviderId: number | null;
+  sellerFillProviderName: string | null;
+  fulfillmentServiceCode: string | null;
+  fulfillmentProviderCode: string | null;
+  fulfillmentFee: number;
+  voidRequested: boolean;
+  voided: boolean;
+  marketplaceNotified: boolean;
+  notifyErrorMessage: string | null;
+  shipTo: Address;
+}
+
+/**
  * Weight model's read-only `WeightUnits`. Published examples show 1 with ounces (a captured order, agritheory's
  * fixture) and 2 with grams (createorder examples); none shows pounds. 0 for pounds follows the order in which
  * the model lists the units (pounds, ounces, grams). The connector never reads it.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Dimensions, Order, OrderItem, Shipment, Weight } from './model';
+import type { Dimensions, Fulfillment, Order, OrderItem, Shipment, Weight } from './model';
 import { pacificDateTime } from './dates';
 
 export interface ShipStationSimAccount {
@@ -83,6 +83,8 @@ export interface AccountState {
   stores: SimStore[];
   orders: Map<string, OrderRecord>;
   shipments: ShipmentRecord[];
+  /** Orders marked as shipped without a ShipStation label (POST /orders/markasshipped, or the UI). */
+  fulfillments: Fulfillment[];
   webhooks: SimWebhook[];
 }
 
@@ -94,7 +96,7 @@ export interface CreationAttempt {
   error?: string;
 }
 
-type IdKind = 'order' | 'item' | 'shipment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
+type IdKind = 'order' | 'item' | 'shipment' | 'fulfillment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
 
 /** Everything the simulator holds. IDs are unique across accounts, in ranges that look like ShipStation's. */
 export class SimState {
@@ -106,6 +108,7 @@ export class SimState {
     order: 470_000_000,
     item: 780_000_000,
     shipment: 271_000_000,
+    fulfillment: 33_974_000,
     store: 518_000,
     webhook: 300_000,
     batch: 144_000_000,
@@ -135,6 +138,7 @@ export class SimState {
       ],
       orders: new Map(),
       shipments: [],
+      fulfillments: [],
       webhooks: [],
     };
     this.accounts.set(a.apiKey, acct);
