@@ -47,6 +47,17 @@ function address(a: Record<string, unknown>) {
   };
 }
 
+function customerIdOf(state: SimState, acct: AccountState, username: string | null | undefined): number | null {
+  const key = (username ?? '').trim().toLowerCase();
+  if (!key) return null;
+  let id = acct.customers.get(key);
+  if (id === undefined) {
+    id = state.nextId('customer');
+    acct.customers.set(key, id);
+  }
+  return id;
+}
+
 /**
  * The stored order: the full resource from the request (no partial updates), the model's defaults for what
  * was left out, and the read-only fields ShipStation computes.
@@ -127,7 +138,8 @@ function build(
     createDate: keep.createDate,
     modifyDate: now,
     orderTotal: round2(subtotal + (body.taxAmount ?? 0) + (body.shippingAmount ?? 0)),
-    customerId: null,
+    // Read-only: ShipStation makes a customer profile from `customerUsername` ("needed to create a customer profile").
+    customerId: customerIdOf(state, acct, body.customerUsername),
     userId: null,
     advancedOptions: {
       warehouseId: acct.warehouseId,

@@ -24,6 +24,8 @@ function storeJson(s: SimStore) {
     createDate: s.createDate,
     modifyDate: s.createDate,
     autoRefresh: false,
+    // A captured GET /stores list (agritheory's fixture) carries the key, blank; GET /stores/{id} fills it in.
+    statusMappings: null as unknown,
   };
 }
 

@@ -86,6 +86,8 @@ export interface AccountState {
   /** Orders marked as shipped without a ShipStation label (POST /orders/markasshipped, or the UI). */
   fulfillments: Fulfillment[];
   webhooks: SimWebhook[];
+  /** ShipStation's customer profiles, by `customerUsername`: each order of the same customer gets its customerId. */
+  customers: Map<string, number>;
 }
 
 export interface CreationAttempt {
@@ -96,7 +98,7 @@ export interface CreationAttempt {
   error?: string;
 }
 
-type IdKind = 'order' | 'item' | 'shipment' | 'fulfillment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
+type IdKind = 'order' | 'item' | 'customer' | 'shipment' | 'fulfillment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
 
 /** Everything the simulator holds. IDs are unique across accounts, in ranges that look like ShipStation's. */
 export class SimState {
@@ -107,6 +109,7 @@ export class SimState {
   private readonly seq: Record<IdKind, number> = {
     order: 470_000_000,
     item: 780_000_000,
+    customer: 63_310_000,
     shipment: 271_000_000,
     fulfillment: 33_974_000,
     store: 518_000,
@@ -140,6 +143,7 @@ export class SimState {
       shipments: [],
       fulfillments: [],
       webhooks: [],
+      customers: new Map(),
     };
     this.accounts.set(a.apiKey, acct);
     return acct;
