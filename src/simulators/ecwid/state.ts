@@ -140,6 +140,7 @@ export class EcwidState {
       // Every item of a real response has dimensions, zeros when the product has none.
       item.dimensions ??= { length: 0, width: 0, height: 0 };
     }
+    withAlwaysPresentFields(order);
     store.orders.set(order.id, order);
     return clone(order);
   }
@@ -200,6 +201,48 @@ export class EcwidState {
       for (let i = 0; i < 5; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
       if (!store.orders.has(id)) return id;
     }
+  }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/**
+ * The fields every order of the docs' examples carries (K8XTQ, EBJFT), with the neutral value Ecwid gives an order
+ * without that feature: no refund is `refundedAmount: 0` and `refunds: []`, never a missing field. Values a
+ * caller gave are kept.
+ */
+function withAlwaysPresentFields(o: EcwidOrder): void {
+  const total = o.total ?? 0;
+  const tax = o.tax ?? 0;
+  o.refundedAmount ??= o.refunds?.reduce((s, r) => s + (r.amount ?? 0), 0) ?? 0;
+  o.refunds ??= [];
+  o.pricesIncludeTax ??= false;
+  o.subtotal ??= round2((o.items ?? []).reduce((s, i) => s + (i.price ?? 0) * (i.quantity ?? 1), 0));
+  const itemsTax = round2((o.items ?? []).reduce((s, i) => s + (i.tax ?? 0), 0));
+  o.subtotalWithoutTax ??= o.pricesIncludeTax ? round2(o.subtotal - itemsTax) : o.subtotal;
+  o.totalWithoutTax ??= round2(total - tax);
+  o.giftCardRedemption ??= 0;
+  o.totalBeforeGiftCardRedemption ??= round2(total + o.giftCardRedemption);
+  o.giftCardDoubleSpending ??= false;
+  o.couponDiscount ??= 0;
+  o.volumeDiscount ??= 0;
+  o.membershipBasedDiscount ??= 0;
+  o.totalAndMembershipBasedDiscount ??= round2(o.volumeDiscount + o.membershipBasedDiscount);
+  o.customDiscount ??= [];
+  o.customSurcharges ??= [];
+  o.discount ??= 0;
+  o.taxesOnShipping ??= [];
+  o.shipments ??= [];
+  o.hidden ??= false;
+  o.externalFulfillment ??= false;
+  o.disableAllCustomerNotifications ??= false;
+  for (const i of o.items ?? []) {
+    if (i.name !== undefined) i.nameTranslated ??= { en: i.name };
+    i.productPrice ??= i.price;
+    i.priceWithoutTax ??= o.pricesIncludeTax ? round2((i.price ?? 0) - (i.tax ?? 0) / Math.max(1, i.quantity ?? 1)) : i.price;
+    i.shipping ??= 0;
+    i.taxable ??= true;
+    i.attributes ??= [];
   }
 }
 
