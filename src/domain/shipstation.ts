@@ -71,6 +71,8 @@ export interface ShipStationOrderItem {
   quantity: number;
   unitPrice: number;
   taxAmount?: number | null;
+  /** The line's share of the order's shipping (OrderItem model). */
+  shippingAmount?: number | null;
   warehouseLocation?: string | null;
   options?: { name: string; value: string }[];
   productId?: number | null;
