@@ -34,6 +34,7 @@ export function storeProfile(store: StoreRecord): Record<string, unknown> {
   const origin = metric
     ? { companyName: store.storeName, email: store.accountEmail, street: 'Anhalter Strasse 98', city: 'Berlin', countryCode: 'DE', postalCode: '10963', stateOrProvinceCode: 'BE', phone: '+49 30 1234567' }
     : { companyName: store.storeName, email: store.accountEmail, street: '555 Lackawanna Ave', city: 'Scranton', countryCode: 'US', postalCode: '18503', stateOrProvinceCode: 'PA', phone: '+1 570 555 0100' };
+  const shippingOrigin = { ...origin, countryName: metric ? 'Germany' : 'United States' };
   return {
     generalInfo: { storeId: store.storeId, storeUrl: `https://store${store.storeId}.company.site`, websitePlatform: 'ecwid' },
     account: {
@@ -52,11 +53,18 @@ export function storeProfile(store: StoreRecord): Record<string, unknown> {
       currency: metric ? 'EUR' : 'USD',
       currencyPrefix: metric ? '' : '$',
       currencySuffix: metric ? ' €' : '',
+      currencyGroupSeparator: metric ? '.' : ',',
+      currencyDecimalSeparator: metric ? ',' : '.',
       currencyPrecision: 2,
+      currencyTruncateZeroFractional: false,
       // US dollars per unit of the currency (the docs' example: EUR with 1.060951674).
       currencyRate: metric ? DEMO_EUR_USD_RATE : 1,
       weightUnit: store.weightUnit,
       weightPrecision: 2,
+      weightGroupSeparator: metric ? '.' : ',',
+      weightDecimalSeparator: metric ? ',' : '.',
+      weightTruncateZeroFractional: false,
+      volumeUnit: metric ? 'ML' : 'FL_OZ',
       dimensionsUnit: metric ? 'CM' : 'IN',
       dateFormat: 'MMM d, yyyy',
       timeFormat: 'hh:mm:ss a',
@@ -67,7 +75,7 @@ export function storeProfile(store: StoreRecord): Record<string, unknown> {
     languages: { enabledLanguages: ['en'], facebookPreferredLocale: 'en_US', defaultLanguage: 'en' },
     shipping: {
       handlingFee: { value: 0 },
-      shippingOrigin: origin,
+      shippingOrigin,
       shippingOptions: [{ id: 'standard-1', title: 'Standard shipping', titleTranslated: { en: 'Standard shipping' }, enabled: true, orderby: 10, fulfilmentType: 'shipping', ratesCalculationType: 'flat' }],
     },
     // The sections below are the docs' example's, with a plain store's values; the connector reads none of them.

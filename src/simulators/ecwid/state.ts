@@ -236,6 +236,45 @@ function withAlwaysPresentFields(o: EcwidOrder): void {
   o.hidden ??= false;
   o.externalFulfillment ??= false;
   o.disableAllCustomerNotifications ??= false;
+  // Checkout, tax-ID and bookkeeping fields every example carries, with a plain B2C order's values.
+  const x = o as Record<string, unknown>;
+  const defaults: Record<string, unknown> = {
+    orderComments: '',
+    customerTaxExempt: false,
+    customerTaxId: '',
+    customerTaxIdValid: false,
+    b2b_b2c: 'b2c',
+    reversedTaxApplied: false,
+    customerRequestedInvoice: false,
+    customerFiscalCode: '',
+    electronicInvoicePecEmail: '',
+    electronicInvoiceSdiCode: '',
+    ipAddress: '',
+    refererUrl: '',
+    globalReferer: '',
+    customerUserAgent: '',
+    additionalInfo: {},
+    paymentParams: {},
+    ticket: 0,
+    shippingLabelAvailableForShipment: false,
+    utmDataSets: [],
+    invoices: [],
+    loyalty: { customerEnabled: false, earned: 0, balance: 0 },
+  };
+  for (const [k, v] of Object.entries(defaults)) if (x[k] === undefined) x[k] = structuredClone(v);
+  if (o.shippingOption) {
+    const s = o.shippingOption as Record<string, unknown>;
+    s.shippingRateWithoutTax ??= o.shippingOption.shippingRate ?? 0;
+    s.isShippingLimit ??= false;
+  }
+  if (o.discountCoupon) {
+    // The coupon as it was when the order used it (EBJFT's fields).
+    const c = o.discountCoupon as Record<string, unknown>;
+    const created = o.createDate ?? '2024-01-01 00:00:00 +0000';
+    for (const [k, v] of Object.entries({ status: 'ACTIVE', launchDate: created, usesLimit: 'UNLIMITED', repeatCustomerOnly: false, applicationLimit: 'UNLIMITED', creationDate: created, updateDate: created, orderCount: 0 })) {
+      if (c[k] === undefined) c[k] = v;
+    }
+  }
   for (const i of o.items ?? []) {
     if (i.name !== undefined) i.nameTranslated ??= { en: i.name };
     i.productPrice ??= i.price;
@@ -243,6 +282,27 @@ function withAlwaysPresentFields(o: EcwidOrder): void {
     i.shipping ??= 0;
     i.taxable ??= true;
     i.attributes ??= [];
+    const y = i as Record<string, unknown>;
+    const itemDefaults: Record<string, unknown> = {
+      categoryId: 0,
+      shortDescription: '',
+      shortDescriptionTranslated: {},
+      quantityInStock: 0,
+      trackQuantity: false,
+      fixedShippingRateOnly: false,
+      fixedShippingRate: 0,
+      digital: false,
+      giftCard: false,
+      productAvailable: true,
+      couponApplied: false,
+      files: [],
+      taxes: [],
+      discounts: [],
+      discountsAllowed: true,
+      recurringTaxIds: [],
+      isCustomerSetPrice: false,
+    };
+    for (const [k, v] of Object.entries(itemDefaults)) if (y[k] === undefined) y[k] = structuredClone(v);
   }
 }
 
