@@ -41,7 +41,7 @@ function html(res: Response, status: number, body: string): void {
 }
 
 /**
- * The merchant web page: GET/POST /login, POST /logout, GET / (connections), GET /stores/:storeId (status,
+ * The operator's web page: GET/POST /login, POST /logout, GET / (connections), GET /stores/:storeId (status,
  * skipped and failed orders, mapping) and its POST actions. Server-rendered, no scripts.
  */
 export function webRoutes(opts: WebRoutesOptions): Router {
@@ -50,9 +50,18 @@ export function webRoutes(opts: WebRoutesOptions): Router {
   // Form bodies for these routes only: the rest of the API speaks JSON.
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
-  /** Pages: a browser without a session goes to the login page and comes back after. */
+  /**
+   * Pages: a browser without a session goes to the login page and comes back after. `Authorization: Bearer
+   * <ADMIN_TOKEN>` (a script, or a proxy that adds it) opens the page too, and starts a session for its forms:
+   * they still need the CSRF token, so a header a proxy adds to every request can't post a form from another site.
+   */
   const page: RequestHandler = (req, res, next) => {
-    const session = sessionOf(sessions, req);
+    let session = sessionOf(sessions, req);
+    const header = req.headers.authorization ?? '';
+    if (!session && header.startsWith('Bearer ') && secretsEqual(header.slice(7).trim(), opts.adminToken)) {
+      session = sessions.issue();
+      setSessionCookie(req, res, session);
+    }
     if (!session) {
       res.redirect(302, `/login?next=${encodeURIComponent(safeNext(req.path))}`);
       return;
