@@ -5,10 +5,12 @@
  * JSON type (null on either side matches: real payloads hold null where a value is unset). Where the example is
  * the API's own JSON, every field the simulator adds must be listed below with the document that shows it.
  *
- * Why not a schema validator: ShipStation's V1 OpenAPI document (docs.shipstation.com/_bundle/apis/@shipstation-v1/
- * openapi.json) is not stored in this project nor reachable from the test machines, and the one public copy of a
- * V1 description (APIs-guru's swagger.yaml, converted from ShipStation's Apiary blueprint) has response examples but
- * no response schemas, so ajv would have nothing to validate against. Ecwid publishes no machine-readable spec.
+ * Why not a schema validator (ajv): ShipStation does publish a V1 OpenAPI document
+ * (https://docs.shipstation.com/_bundle/apis/@shipstation-v1/openapi.json), but only its rendered pages could be
+ * found, not the document itself, and the test machines can't download it; the one public copy of a V1 description
+ * (APIs-guru's swagger.yaml, converted from ShipStation's Apiary blueprint) has response examples but no response
+ * schemas, and third-party JSON schemas are not ShipStation's word. Ecwid publishes no machine-readable spec. With
+ * the document at hand, validating each response against its schema with ajv would replace `missingOrMistyped`.
  * The examples are the published truth we have; this compares against them.
  *
  * Read by the connector but with no published example to compare with (their shapes are checked in the
