@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, makeTelemetryFilterString } from '@temporalio/worker';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -38,7 +38,8 @@ export const testRuntimeLogger = new DefaultLogger('WARN', ({ level, message, me
 });
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** The SDK's runtime with `testRuntimeLogger`, once per process (a test that runs a Worker without a server calls it). */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
@@ -49,15 +50,34 @@ function quietRuntime(): void {
   }
 }
 
+let quietCli: string | undefined;
+/**
+ * The CLI behind a one-line wrapper that drops its standard output: start-dev prints a five-line banner on every
+ * start, twenty times a test run, and the SDK hands the server the test process's own output.
+ */
+function quietCliPath(): string {
+  if (quietCli) return quietCli;
+  const dir = join(__dirname, '..', '..', '.data');
+  mkdirSync(dir, { recursive: true });
+  const wrapper = join(dir, 'temporal-quiet');
+  // Written whole under another name, then renamed: another jest worker may be starting it right now.
+  const partial = `${wrapper}.${process.pid}`;
+  writeFileSync(partial, `#!/bin/sh\nexec '${temporalCliPath().replace(/'/g, `'\\''`)}' "$@" >/dev/null\n`, { mode: 0o755 });
+  renameSync(partial, wrapper);
+  quietCli = wrapper;
+  return wrapper;
+}
+
 /** A real Temporal dev server (the CLI's start-dev) with the connector's search attributes. */
 export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
+      executable: { type: 'existing-path', path: quietCliPath() },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      // The server's own warnings (a generated cluster ID) say nothing about the connector.
-      log: { format: 'pretty', level: 'error' },
+      // The server's own logs (a generated cluster ID, task queues cut off at shutdown) say nothing about the
+      // connector; a server that fails a test fails it visibly.
+      log: { format: 'pretty', level: 'never' },
       extraArgs,
     },
   });
