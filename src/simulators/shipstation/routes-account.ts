@@ -25,7 +25,7 @@ function storeJson(s: SimStore) {
     modifyDate: s.createDate,
     autoRefresh: false,
     // A captured GET /stores list (agritheory's fixture) carries the key, blank; GET /stores/{id} fills it in.
-    statusMappings: null as unknown,
+    statusMappings: null,
   };
 }
 
