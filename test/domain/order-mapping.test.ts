@@ -365,3 +365,19 @@ describe('mapOrder: amounts the docs\' examples carry (docs/order-mapping.md §3
     expect(rich.unitPrice).toBe(12);
   });
 });
+
+describe('mapOrder: the amounts left out on purpose (docs/order-mapping.md §3a)', () => {
+  it('subtotalWithoutTax, totalWithoutTax, totalBeforeGiftCardRedemption and Ecwid-bought labels change nothing sent', () => {
+    const base = simple({ total: 30, tax: 2, subtotal: 28, giftCardRedemption: 5 });
+    const withThem = {
+      ...base,
+      subtotalWithoutTax: 26,
+      totalWithoutTax: 28,
+      // A stale or rounded copy must not win over total + giftCardRedemption.
+      totalBeforeGiftCardRedemption: 99,
+      shipments: [{ id: 'label-1', created: '2024-05-01 10:00:00 +0000' }],
+    } as EcwidOrder;
+    expect(map(withThem).order).toEqual(map(base).order);
+    expect(map(base).order.amountPaid).toBe(35);
+  });
+});
