@@ -174,6 +174,16 @@ describe('GET /fulfillments', () => {
     expect(received).toHaveLength(1);
     await expect(sim.markAsShipped(ACCOUNT.apiKey, `ecwid-${STORE}-F20`, { carrierCode: 'other' })).rejects.toThrow(/shipped/);
   });
+
+  test('a process that does not host the simulator marks an order shipped through POST /__sim/markasshipped', async () => {
+    const orderId = await createOrder(21);
+    const post = (body: unknown) => fetch(`${sim.url}/__sim/markasshipped`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await post({ apiKey: ACCOUNT.apiKey, orderKey: `ecwid-${STORE}-F21`, carrierCode: 'ups', trackingNumber: '1Z999' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ orderId, carrierCode: 'ups', trackingNumber: '1Z999' });
+    expect((await post({ apiKey: ACCOUNT.apiKey, orderKey: `ecwid-${STORE}-F21`, carrierCode: 'ups' })).status).toBe(400);
+    expect((await post({ apiKey: ACCOUNT.apiKey, orderKey: 'nope', carrierCode: 'ups' })).status).toBe(404);
+  });
 });
 
 describe('carriers', () => {

@@ -102,7 +102,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   const labels = new LabelDesk(state, () => baseUrl);
 
   const app = simulatorApp(requests, faults);
-  app.use(simControlRoutes(state, labels));
+  app.use(simControlRoutes(state, labels, () => baseUrl));
   app.use(authenticate(state, limiter));
   app.use(express.json({ type: ['application/json', 'text/json'], limit: '10mb' }));
   app.use(fulfillmentRoutes(state, labels, () => baseUrl), orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
