@@ -14,8 +14,8 @@
  * The examples are the published truth we have; this compares against them.
  *
  * Read by the connector but with no published example to compare with (their shapes are checked in the
- * simulator's own tests instead): ShipStation's `POST /orders/createorders` and `POST /webhooks/subscribe` answers,
- * Ecwid's `GET /profile/order_statuses` and `PUT /orders/{id}` answers. Webhook bodies: samples-shape.test.ts.
+ * simulator's own tests instead): Ecwid's `GET /profile/order_statuses` and `PUT /orders/{id}` answers. Webhook
+ * bodies: samples-shape.test.ts.
  */
 import { load } from 'js-yaml';
 import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/ecwid';
@@ -128,6 +128,19 @@ describe('ShipStation simulator: every resource the connector reads, against the
 
   test('POST /orders/createorder answers the Order with every field of the docs\' response example', async () => {
     expect(missingOrMistyped(yamlSample(SAMPLES.shipstation.createOrderResponse), created)).toEqual([]);
+  });
+
+  test('POST /orders/createorders and /orders/markasshipped, POST /webhooks/subscribe: the docs\' response examples', async () => {
+    const bulk = await call<Json>('POST', '/orders/createorders', [{ ...docsRequest, orderKey: 'contract-bulk', orderNumber: 'CB-1' }]);
+    expect(missingOrMistyped(yamlSample(SAMPLES.shipstation.createOrdersResponse), bulk)).toEqual([]);
+    // The converter dropped the example's null `errorMessage`; the Create/Update Multiple Orders page lists it.
+    expect(extraFields([yamlSample(SAMPLES.shipstation.createOrdersResponse)], bulk)).toEqual(['$.results[].errorMessage']);
+    const shipped = await call<Json>('POST', '/orders/markasshipped', { orderId: (bulk.results as Json[])[0].orderId, carrierCode: 'ups' });
+    expect(missingOrMistyped(yamlSample(SAMPLES.shipstation.markAsShippedResponse), shipped)).toEqual([]);
+    expect(extraFields([yamlSample(SAMPLES.shipstation.markAsShippedResponse)], shipped)).toEqual([]);
+    const hook = await call<Json>('POST', '/webhooks/subscribe', { target_url: 'http://127.0.0.1:9/contract', event: 'FULFILLMENT_SHIPPED' });
+    expect(missingOrMistyped(yamlSample(SAMPLES.shipstation.subscribeResponse), hook)).toEqual([]);
+    expect(extraFields([yamlSample(SAMPLES.shipstation.subscribeResponse)], hook)).toEqual([]);
   });
 
   test('GET /orders/{id}: every field of the docs\' and a captured example; extras only as the V1 models document', async () => {
