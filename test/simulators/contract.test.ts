@@ -13,9 +13,7 @@
  * the document at hand, validating each response against its schema with ajv would replace `missingOrMistyped`.
  * The examples are the published truth we have; this compares against them.
  *
- * Read by the connector but with no published example to compare with (their shapes are checked in the
- * simulator's own tests instead): Ecwid's `GET /profile/order_statuses` and `PUT /orders/{id}` answers. Webhook
- * bodies: samples-shape.test.ts.
+ * Webhook bodies (what the APIs send rather than answer) are compared in samples-shape.test.ts.
  */
 import { load } from 'js-yaml';
 import { startEcwidSimulator, type EcwidSimulator } from '../../src/simulators/ecwid';
@@ -316,6 +314,33 @@ describe('Ecwid simulator: every resource the connector reads, against the publi
     expect(missingOrMistyped((sample.shipping as Json).shippingOrigin, (profile.shipping as Json).shippingOrigin)).toEqual([]);
     const account = sample.account as Json;
     expect(missingOrMistyped({ accountName: account.accountName, accountEmail: account.accountEmail, availableFeatures: account.availableFeatures, suspended: account.suspended, paid: account.paid }, profile.account)).toEqual([]);
+  });
+
+  test('GET /profile/order_statuses: the docs\' example, item by item; a named custom status adds what the field table lists', async () => {
+    const { items } = await api<{ items: Json[] }>('/profile/order_statuses');
+    const sample = sampleJson<{ items: Json[] }>(SAMPLES.ecwid.orderStatuses).items;
+    expect(items.map((i) => i.statusId)).toEqual(sample.map((i) => i.statusId));
+    const named = new Set(['CUSTOM_PAYMENT_STATUS_1', 'CUSTOM_FULFILLMENT_STATUS_1', 'CUSTOM_FULFILLMENT_STATUS_2']); // the simulator's default names
+    sample.forEach((s, n) => {
+      if (named.has(s.statusId as string)) {
+        // "Available only for custom order statuses": name, nameTranslated, lastNameChangeDate; defaultStatus false.
+        expect(Object.keys(items[n]).sort()).toEqual([...Object.keys(s), 'defaultStatus', 'name', 'nameTranslated', 'lastNameChangeDate'].sort());
+        expect(items[n]).toMatchObject({ defaultStatus: false, enabled: true });
+      } else {
+        expect(items[n]).toEqual(s);
+      }
+    });
+  });
+
+  test('PUT /orders/{id} (the shipment write-back) answers as the docs\' example', async () => {
+    const saved = sim.upsertOrder(STORE, makeDemoOrder(seededRng(13), 0, { kind: 'standard' }));
+    const r = await fetch(`${sim.url}/${STORE}/orders/${saved.id}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fulfillmentStatus: 'SHIPPED', trackingNumber: '1Z999AA10123456784' }),
+    });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual(sampleJson(SAMPLES.ecwid.orderUpdateResponse));
   });
 
   test('GET /products/{id}: every field of the docs\' example; extras are the product fields its reference lists', async () => {

@@ -8,24 +8,6 @@ import type { StoreRecord } from './state';
 
 const METRIC: readonly EcwidWeightUnit[] = ['GRAM', 'KILOGRAM', 'CARAT'];
 
-/** English names Ecwid shows for the built-in statuses. */
-const DEFAULT_NAMES: Record<string, string> = {
-  AWAITING_PAYMENT: 'Awaiting payment',
-  PAID: 'Paid',
-  CANCELLED: 'Cancelled',
-  REFUNDED: 'Refunded',
-  PARTIALLY_REFUNDED: 'Partially refunded',
-  INCOMPLETE: 'Incomplete',
-  AWAITING_PROCESSING: 'Awaiting processing',
-  PROCESSING: 'Processing',
-  SHIPPED: 'Shipped',
-  DELIVERED: 'Delivered',
-  WILL_NOT_DELIVER: 'Will not deliver',
-  RETURNED: 'Returned',
-  READY_FOR_PICKUP: 'Ready for pickup',
-  OUT_FOR_DELIVERY: 'Out for delivery',
-};
-
 const PAID_FEATURES = ['API', 'PREMIUM', 'SHIPMENT_TRACKING', 'INVENTORY_TRACKING', 'PRIVATE_ADMIN_NOTES', 'LOCAL_PICKUP', 'ORDER_EDITOR'];
 
 export function storeProfile(store: StoreRecord): Record<string, unknown> {
@@ -122,22 +104,25 @@ export function storeProfile(store: StoreRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * GET /profile/order_statuses as the docs show it (https://docs.ecwid.com/api-reference/rest-api/orders/order-statuses/
+ * search-order-statuses): built-in statuses with `defaultStatus: true` and no name; custom ones with the name the
+ * merchant gave (`name`, `nameTranslated` by language, `lastNameChangeDate`), `enabled` only once named.
+ */
 export function orderStatuses(store: StoreRecord): Record<string, unknown>[] {
   const item = (statusId: string, type: 'PAYMENT_STATUS' | 'FULFILLMENT_STATUS'): Record<string, unknown> => {
     const custom = (CUSTOM_STATUSES as readonly string[]).includes(statusId);
-    if (!custom) {
-      return { statusId, orderStatusType: type, defaultStatus: true, enabled: true, sendNotificationWhenStatusIsAssigned: true, nameTranslated: DEFAULT_NAMES[statusId] ?? statusId };
-    }
+    if (!custom) return { statusId, orderStatusType: type, defaultStatus: true, enabled: true, sendNotificationWhenStatusIsAssigned: true };
     const name = store.customStatusNames[statusId as keyof StoreRecord['customStatusNames']];
+    if (name === undefined) return { statusId, orderStatusType: type, enabled: false, sendNotificationWhenStatusIsAssigned: true };
     return {
       statusId,
       orderStatusType: type,
       defaultStatus: false,
-      enabled: name !== undefined,
+      enabled: true,
       sendNotificationWhenStatusIsAssigned: false,
-      name: name ?? '',
-      nameTranslated: name ?? '',
-      nameTranslations: name ? { en: name } : {},
+      name,
+      nameTranslated: { en: name },
       lastNameChangeDate: '2024-01-01 12:00:00 +0000',
     };
   };
