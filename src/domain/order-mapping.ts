@@ -325,13 +325,15 @@ function discountLines(order: EcwidOrder, firstIndex: number, t: Truncations): S
  * not goods: they are never declared to customs.
  */
 function surchargeLines(order: EcwidOrder, firstIndex: number, t: Truncations): ShipStationOrderItem[] {
-  return objects<EcwidSurcharge>(order.customSurcharges).flatMap((s, i) => {
+  const lines: ShipStationOrderItem[] = [];
+  objects<EcwidSurcharge>(order.customSurcharges).forEach((s, i) => {
     const total = money(s.total);
-    if (total <= 0) return [];
+    if (total <= 0) return;
     const name = decodeHtmlEntities(str(s.description)).trim() || 'Surcharge';
     const key = `${SURCHARGE_LINE_KEY_PREFIX}${str(s.id).trim() || i}`;
-    return [adjustment(key, name, -total, `items[${firstIndex + i}].name`, t)];
+    lines.push(adjustment(key, name, -total, `items[${firstIndex + lines.length}].name`, t));
   });
+  return lines;
 }
 
 function adjustment(key: string, name: string, value: number, path: string, t: Truncations): ShipStationOrderItem {
