@@ -28,6 +28,24 @@ export default tseslint.config(
     },
   },
   {
+    // The simulators stand in for Ecwid and ShipStation, written from their docs alone: if they shared the
+    // connector's types or formats, a wrong belief about an API would be held by both and every test would agree.
+    files: ['src/simulators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(activities|api|clients|config|connections|domain|logging|observability|stack|temporal|worker|workflows)(/|$)',
+              message: 'Simulators import nothing of the connector: give them their own types, written from the API reference.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/*.mjs', '*.js', '*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -195,15 +195,15 @@ export interface PreparedFulfillment {
 
 /**
  * Reads the order's shipments from ShipStation and computes the Ecwid update: SHIPPED, the newest live tracking
- * number, carrier, service, carrier fee and notes to buyer. Computed from every shipment of the order, so voids
+ * number, carrier, service and carrier fee (not ShipStation's notes to buyer: V1 has no field for them). Computed from every shipment of the order, so voids
  * and replacements come out right whatever order the notices arrive in. Kept apart from the Ecwid write so
  * retrying an Ecwid outage doesn't spend ShipStation's 40 requests a minute.
  */
 export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<PreparedFulfillment> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = shipstationFor(deps, credentials);
-  const { shipments, notesToBuyer } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
-  const update = buildFulfillmentUpdate(shipments, { notesToBuyer });
+  const { shipments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
+  const update = buildFulfillmentUpdate(shipments);
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
   const compact = shipments.map(compactShipment);
   if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate, shipments: compact };
@@ -213,13 +213,13 @@ export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: n
 
 /**
  * Every ShipStation order of an Ecwid order (a split order is several, all with its orderKey) and their labels,
- * read with their items. `notesToBuyer`: the first order's, where the API shows it.
+ * read with their items. Notes to buyer are not read: V1's Order model has no such field.
  */
 export async function readOrderShipments(
   ss: ShipStationClient,
   storeId: number,
   orderId: string,
-): Promise<{ shipments: ShipStationShipment[]; notesToBuyer?: string }> {
+): Promise<{ shipments: ShipStationShipment[] }> {
   const key = orderKey(storeId, { id: orderId });
   // orderNumber filters "starts with": the split orders ("<n>-1") come along; the orderKey picks ours.
   const orders = (await ss.listOrders({ orderNumber: orderId, pageSize: 100 })).orders.filter((o) => o.orderKey === key);
@@ -230,17 +230,15 @@ export async function readOrderShipments(
     const list = await ss.listShipments({ ...q, pageSize: 500, includeShipmentItems: 'true' });
     for (const s of list.shipments ?? []) if (s.orderKey === key && !shipments.some((x) => x.shipmentId === s.shipmentId)) shipments.push(s);
   }
-  const notesToBuyer = orders.map((o) => o.notesToBuyer).find((n) => typeof n === 'string' && n !== '') ?? undefined;
-  return { shipments, ...(notesToBuyer ? { notesToBuyer } : {}) };
+  return { shipments };
 }
 
 /** What one write did, for the `shipmentStatus` query: complete or partial, and which items shipped under which number. */
 export type FulfillmentWritten = ShippedItems;
 
 /**
- * Writes a prepared update to the Ecwid order, keeping the order's other extra fields. `keepNotesToBuyer`: the
- * update was computed from notices, which cannot tell ShipStation's notes to buyer, so the notes an earlier update
- * wrote stay (instead of being removed as no longer applying).
+ * Writes a prepared update to the Ecwid order, keeping the order's other extra fields. `keepNotesToBuyer` (sent by
+ * the workflow for updates computed from notices) no longer changes anything: no update carries notes to buyer.
  *
  * With `shipments` (the order's labels, with their items), the shipped quantities are compared with the Ecwid
  * order's physical items (split orders, see domain/shipment-progress.ts): a partial shipment is not marked
@@ -270,7 +268,6 @@ export async function writeFulfillmentToEcwid(
   }
   let update = input.update;
   let labels = input.shipments;
-  let keepNotes = input.keepNotesToBuyer;
   if (labels && update.fulfillmentStatus === 'SHIPPED') {
     const physical = physicalItemsOf(current);
     let progress = shipmentProgress(physical, labels);
@@ -281,11 +278,8 @@ export async function writeFulfillmentToEcwid(
       for (const s of listed.shipments) known.set(s.shipmentId, compactShipment(s));
       if (known.size > labels.length) {
         labels = [...known.values()];
-        const recomputed = buildFulfillmentUpdate(labels.map(asShipment), { notesToBuyer: listed.notesToBuyer });
-        if (!('noUpdate' in recomputed)) {
-          update = recomputed;
-          keepNotes = listed.notesToBuyer === undefined;
-        }
+        const recomputed = buildFulfillmentUpdate(labels.map(asShipment));
+        if (!('noUpdate' in recomputed)) update = recomputed;
         progress = shipmentProgress(physical, labels);
       }
     }
@@ -316,7 +310,6 @@ export async function writeFulfillmentToEcwid(
   try {
     // Ours are all rewritten, so a field that no longer applies (a voided second parcel) goes away.
     const ours = new Set<string>(Object.values(SHIPSTATION_EXTRA_FIELD_IDS));
-    if (keepNotes) ours.delete(SHIPSTATION_EXTRA_FIELD_IDS.notesToBuyer);
     const kept: EcwidOrderExtraField[] = (current.orderExtraFields ?? []).filter((f) => !ours.has(f.id ?? ''));
     await ecwid.updateOrder(input.orderId, { ...update, orderExtraFields: [...kept, ...(update.orderExtraFields ?? [])] });
   } catch (err) {

@@ -252,7 +252,7 @@ function build(): Json {
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
-        webSession: { type: 'apiKey', in: 'cookie', name: 'ess_session', description: 'Session of the merchant web page (POST /login with the admin token)' },
+        webSession: { type: 'apiKey', in: 'cookie', name: 'ess_session', description: "Session of the operator's web page (POST /login with the admin token)" },
       },
       schemas: {
         // Generated from the request validators.

@@ -101,6 +101,27 @@ export interface EcwidOrderItem {
   selectedOptions?: EcwidSelectedOption[];
   /** In the profile's `dimensionsUnit`; all zeros when the product has none. */
   dimensions?: EcwidDimensions;
+  /** `price` less its tax; equals `price` when the store's prices don't include tax. */
+  priceWithoutTax?: number;
+  /** This line's share of the order's shipping cost. */
+  shipping?: number;
+  taxable?: boolean;
+  /** The product's attributes when ordered (not read: the stock location comes from the catalog, §6). */
+  attributes?: { id?: number; name?: string; value?: string }[];
+  /** Language code → name (not read: ShipStation gets the store's own `name`). */
+  nameTranslated?: Record<string, string>;
+}
+
+/** `customSurcharges[]`: a fee the store adds at checkout (e.g. a small-order fee). */
+export interface EcwidSurcharge {
+  id?: string;
+  value?: number;
+  type?: 'ABSOLUTE' | 'PERCENT' | string;
+  /** What the customer paid for it. */
+  total?: number;
+  totalWithoutTax?: number;
+  description?: string;
+  taxable?: boolean;
 }
 
 export interface EcwidDiscountInfo {
@@ -150,9 +171,26 @@ export interface EcwidOrder {
   subtotal?: number;
   tax?: number;
   refundedAmount?: number;
+  refunds?: { date?: string; source?: string; reason?: string; amount?: number }[];
+  /** Whether item prices (and so `subtotal`) include tax. */
+  pricesIncludeTax?: boolean;
+  subtotalWithoutTax?: number;
+  totalWithoutTax?: number;
   couponDiscount?: number;
+  /** Every discount but the coupon; its parts are `volumeDiscount`, `membershipBasedDiscount` and `customDiscount`. */
   discount?: number;
   volumeDiscount?: number;
+  membershipBasedDiscount?: number;
+  /** Absolute discounts added by apps. */
+  customDiscount?: number[];
+  customSurcharges?: EcwidSurcharge[];
+  /** Paid with a gift card; `total` is what was left to pay after it. */
+  giftCardRedemption?: number;
+  totalBeforeGiftCardRedemption?: number;
+  /** Tax on shipping, by tax; already counted in `tax`. */
+  taxesOnShipping?: { name?: string; value?: number; total?: number }[] | null;
+  /** Fulfilled by another service (e.g. a print-on-demand app), not by the merchant. */
+  externalFulfillment?: boolean;
   discountInfo?: EcwidDiscountInfo[];
   discountCoupon?: { id?: number; name?: string; code?: string; discountType?: string; discount?: number };
   createDate?: string;

@@ -3,8 +3,8 @@
  *
  * When several rules fail, the reason reported is the first in this order, chosen so the merchant reads the
  * most fundamental cause rather than one that would only surface after fixing another:
- *   `invalid:id` → `invalid:createDate` → `before_import_since` → `no_physical_items` → `pickup`
- *   → `no_shipping_address` → status (`unmapped_status:…`).
+ *   `invalid:id` → `invalid:createDate` → `before_import_since` → `hidden` → `external_fulfillment`
+ *   → `no_physical_items` → `pickup` → `no_shipping_address` → status (`unmapped_status:…`).
  * For example a digital-only order usually has no shipping address either; "all items are digital" is the
  * real answer. A pickup order often has no shipping address; "local pickup" is the real answer.
  */
@@ -22,6 +22,10 @@ import { num, objects, str } from './text';
  * - `unmapped_status:<STATUS>`: its status has no ShipStation status (unfinished checkout, unmapped custom status);
  * - `pickup`: a local-pickup order while the connection does not import them;
  * - `before_import_since`: created before the connection's import start date (rule 5);
+ * - `hidden`: the merchant removed it from Ecwid's order list (`hidden: true`), unless it is an unfinished checkout,
+ *   which its status already explains;
+ * - `external_fulfillment`: another service fulfils it (`externalFulfillment: true`, e.g. a print-on-demand app):
+ *   shipping it from ShipStation too would send it twice;
  * - `invalid:<field>`: data the connector cannot use (`invalid:id`: neither id nor orderNumber;
  *   `invalid:createDate`: no creation date, which ShipStation requires; `invalid:paymentStatus`…).
  */
@@ -30,6 +34,8 @@ export type SkipReason =
   | 'no_physical_items'
   | 'pickup'
   | 'before_import_since'
+  | 'hidden'
+  | 'external_fulfillment'
   | `unmapped_status:${string}`
   | `invalid:${string}`;
 
@@ -92,6 +98,8 @@ export function decideImport(order: EcwidOrder, settings: ImportSettings): Impor
   if (created === undefined) return { import: false, reason: 'invalid:createDate' };
   const since = num(settings.importSince);
   if (since !== undefined && created < since) return { import: false, reason: 'before_import_since' };
+  if (order.hidden === true && str(order.paymentStatus).trim().toUpperCase() !== 'INCOMPLETE') return { import: false, reason: 'hidden' };
+  if (order.externalFulfillment === true) return { import: false, reason: 'external_fulfillment' };
 
   const physicalItems = physicalItemsOf(order);
   if (physicalItems.length === 0) return { import: false, reason: 'no_physical_items' };
@@ -126,6 +134,10 @@ export function describeSkipReason(reason: string, statusNames: Record<string, s
       return 'local pickup order (pickup import is off)';
     case 'before_import_since':
       return 'placed before the import start date';
+    case 'hidden':
+      return 'hidden in Ecwid (removed from the order list)';
+    case 'external_fulfillment':
+      return 'fulfilled by another service (external fulfillment in Ecwid), so ShipStation would ship it twice';
     case 'unmapped_status':
       return describeUnmappedStatus(detail, statusNames);
     case 'invalid':

@@ -13,6 +13,7 @@ import type {
   EcwidOrderItem,
   EcwidPerson,
   EcwidSelectedOption,
+  EcwidSurcharge,
   EcwidWeightUnit,
 } from './ecwid';
 import { internationalOptionsFor, type CustomsContext } from './customs';
@@ -81,9 +82,10 @@ export const LIMITS = {
   customField: 100,
 } as const;
 
-/** Line keys of the discount lines, stable so that re-sending an order updates them in place. */
+/** Line keys of the discount and surcharge lines, stable so that re-sending an order updates them in place. */
 export const COUPON_LINE_KEY = 'ecwid-coupon';
 export const DISCOUNT_LINE_KEY = 'ecwid-discount';
+export const SURCHARGE_LINE_KEY_PREFIX = 'ecwid-surcharge-';
 
 /** Payment statuses in which the customer has paid (what `amountPaid` and `paymentDate` reflect). */
 const PAID_STATUSES = new Set(['PAID', 'PARTIALLY_REFUNDED']);
@@ -100,6 +102,24 @@ export function money(value: unknown): number {
 /** Money that cannot be negative (prices, tax, shipping, paid amounts). */
 function amount(value: unknown): number {
   return Math.max(0, money(value));
+}
+
+/**
+ * What the customer paid: Ecwid's `total` is what was left to pay after a gift card, so the gift card's part
+ * (`giftCardRedemption`) is added back (a gift card is a way of paying, and the goods are worth the whole amount:
+ * insurance and reports should see it), less what was refunded (`refundedAmount`, else the sum of `refunds[]`).
+ */
+export function amountPaid(order: EcwidOrder): number {
+  const refundedAmount = num(order.refundedAmount);
+  const refunded = refundedAmount ?? objects<{ amount?: number }>(order.refunds).reduce((s, r) => s + amount(r.amount), 0);
+  return amount(money(order.total) + amount(order.giftCardRedemption) - money(refunded));
+}
+
+/** The payment method, saying when a gift card paid part or all of it ("PayPal + gift card", "Gift card"). */
+function paymentMethodOf(order: EcwidOrder): string {
+  const method = str(order.paymentMethod).trim();
+  if (amount(order.giftCardRedemption) <= 0) return method;
+  return method ? `${method} + gift card` : 'Gift card';
 }
 
 export function shipstationOrderIsClosed(status: ShipStationOrderStatus): boolean {
@@ -121,6 +141,7 @@ export function mapOrder(
     items.map((it) => multiplyWeight(it.weight ?? { value: 0, units: 'grams' }, it.quantity)),
     shipStationWeightUnits(ctx.weightUnit),
   );
+  items.push(...surchargeLines(order, items.length, t));
   items.push(...discountLines(order, items.length, t));
 
   const shipping = order.shippingOption && typeof order.shippingOption === 'object' ? order.shippingOption : {};
@@ -145,14 +166,14 @@ export function mapOrder(
     shipTo: mapAddress(order.shippingPerson, 'shipTo', t),
     billTo: mapAddress(hasBillingAddress(order.billingPerson) ? order.billingPerson : order.shippingPerson, 'billTo', t),
     items,
-    amountPaid: paid ? amount(money(order.total) - money(order.refundedAmount)) : 0,
+    amountPaid: paid ? amountPaid(order) : 0,
     taxAmount: amount(order.tax),
     shippingAmount: amount(money(shipping.shippingRate) + money(handlingFee.value)),
     customerNotes: t.text(order.orderComments, LIMITS.notes, 'customerNotes'),
     internalNotes: t.text(order.privateAdminNotes, LIMITS.notes, 'internalNotes'),
     gift: gift.gift,
     giftMessage: gift.giftMessage === null ? null : t.cut(gift.giftMessage, LIMITS.notes, 'giftMessage'),
-    paymentMethod: t.text(order.paymentMethod, LIMITS.paymentMethod, 'paymentMethod'),
+    paymentMethod: t.text(paymentMethodOf(order), LIMITS.paymentMethod, 'paymentMethod'),
     requestedShippingService: t.text(shipping.shippingMethodName, LIMITS.requestedShippingService, 'requestedShippingService'),
     weight,
     // Left out, not sent as null or zeros, when unknown: ShipStation then keeps its own defaults.
@@ -239,6 +260,8 @@ function mapItem(item: EcwidOrderItem, path: string, ctx: MappingContext, t: Tru
     quantity: itemQuantity(item),
     unitPrice: amount(item.price),
     taxAmount: amount(item.tax),
+    // This line's share of the shipping the customer paid, where Ecwid gives it.
+    ...(num(item.shipping) !== undefined ? { shippingAmount: amount(item.shipping) } : {}),
     warehouseLocation: t.text(location, LIMITS.warehouseLocation, `${path}.warehouseLocation`),
     options: objects<EcwidSelectedOption>(item.selectedOptions).flatMap((o, j) => {
       const name = t.text(o.name, LIMITS.optionName, `${path}.options[${j}].name`);
@@ -276,8 +299,9 @@ function optionValue(o: EcwidSelectedOption): string {
 
 /**
  * One `adjustment` line per discount, with a negative price: the coupon (`couponDiscount`), and the other
- * discounts (`discount`, which already includes `volumeDiscount` and membership discounts, so those are not
- * added again). Ecwid's docs disagree on whether `discount` includes the coupon; its examples (order 1028:
+ * discounts (`discount`, which already includes `volumeDiscount`, `membershipBasedDiscount` and the apps'
+ * `customDiscount`, so those are not added again; only when `discount` is 0 while they are not does their sum
+ * stand for it). Ecwid's docs disagree on whether `discount` includes the coupon; its examples (order 1028:
  * discount 4, couponDiscount 22, volumeDiscount 4) show it does not, and that reading is used here.
  */
 function discountLines(order: EcwidOrder, firstIndex: number, t: Truncations): ShipStationOrderItem[] {
@@ -286,11 +310,29 @@ function discountLines(order: EcwidOrder, firstIndex: number, t: Truncations): S
   if (couponDiscount > 0) {
     lines.push(adjustment(COUPON_LINE_KEY, couponLineName(order.discountCoupon), couponDiscount, `items[${firstIndex}].name`, t));
   }
-  const discount = money(order.discount);
+  const parts = money(order.volumeDiscount) + money(order.membershipBasedDiscount) + (Array.isArray(order.customDiscount) ? order.customDiscount.reduce((s, d) => s + money(d), 0) : 0);
+  const discount = money(order.discount) > 0 ? money(order.discount) : money(parts);
   if (discount > 0) {
     const path = `items[${firstIndex + lines.length}].name`;
     lines.push(adjustment(DISCOUNT_LINE_KEY, discountLineName(order.discountInfo), discount, path, t));
   }
+  return lines;
+}
+
+/**
+ * One `adjustment` line per checkout fee (`customSurcharges[]`), with what the customer paid for it (`total`): the
+ * fee is in Ecwid's `total`, so without it ShipStation's lines would add up to less than the customer paid. Fees are
+ * not goods: they are never declared to customs.
+ */
+function surchargeLines(order: EcwidOrder, firstIndex: number, t: Truncations): ShipStationOrderItem[] {
+  const lines: ShipStationOrderItem[] = [];
+  objects<EcwidSurcharge>(order.customSurcharges).forEach((s, i) => {
+    const total = money(s.total);
+    if (total <= 0) return;
+    const name = decodeHtmlEntities(str(s.description)).trim() || 'Surcharge';
+    const key = `${SURCHARGE_LINE_KEY_PREFIX}${str(s.id).trim() || i}`;
+    lines.push(adjustment(key, name, -total, `items[${firstIndex + lines.length}].name`, t));
+  });
   return lines;
 }
 

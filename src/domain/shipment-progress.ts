@@ -46,8 +46,12 @@ export interface ShipmentProgress {
 /** Lines kept in the status and the Ecwid field: enough for any real order, bounded for workflow history. */
 export const LINES_KEPT = 50;
 
-/** The import's discount lines (order-mapping's COUPON_LINE_KEY, DISCOUNT_LINE_KEY): never shipped goods. */
+/**
+ * The import's discount and fee lines (order-mapping's COUPON_LINE_KEY, DISCOUNT_LINE_KEY, SURCHARGE_LINE_KEY_PREFIX):
+ * never shipped goods. Known by key too, because the docs' shipment items show no `adjustment` flag.
+ */
 const ADJUSTMENT_KEYS = new Set(['ecwid-coupon', 'ecwid-discount']);
+const isAdjustmentKey = (key: string | null): boolean => key !== null && (ADJUSTMENT_KEYS.has(key) || key.startsWith('ecwid-surcharge-'));
 
 function isLive(s: CompactShipment): boolean {
   return !s.voided && !(s.voidDate && s.voidDate.trim() !== '') && !s.isReturnLabel;
@@ -88,7 +92,7 @@ export function shipmentProgress(physicalItems: readonly EcwidOrderItem[], label
       continue;
     }
     for (const item of label.items) {
-      if (item.adjustment || (item.lineItemKey !== null && ADJUSTMENT_KEYS.has(item.lineItemKey))) continue;
+      if (item.adjustment || isAdjustmentKey(item.lineItemKey)) continue;
       const units = Math.max(0, Math.round(item.quantity));
       if (units === 0) continue;
       let line = item.lineItemKey !== null ? lines.find((l) => l.id !== undefined && l.id === item.lineItemKey) : undefined;

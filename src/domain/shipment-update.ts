@@ -32,6 +32,7 @@ export const SHIPSTATION_EXTRA_FIELD_IDS = {
   carrier: 'shipstation_carrier',
   service: 'shipstation_service',
   shippingCost: 'shipstation_shipping_cost',
+  /** Never written now (V1 can't read ShipStation's notes to buyer); kept so a field an earlier release wrote is removed. */
   notesToBuyer: 'shipstation_notes_to_buyer',
   trackingNumbers: 'shipstation_tracking_numbers',
   /** Only while an order is partly shipped (split in ShipStation): what has shipped so far. */
@@ -208,13 +209,10 @@ function listTrackingNumbers(numbers: string[]): string {
 }
 
 /**
- * The Ecwid update for an order's ShipStation shipments, or why there is none. `notesToBuyer` is what ShipStation
- * holds for the order, when the API exposes it.
+ * The Ecwid update for an order's ShipStation shipments, or why there is none. Nothing of ShipStation's "Notes to
+ * buyer": V1 has no field for them (neither Order nor Shipment), so there is nothing true to write.
  */
-export function buildFulfillmentUpdate(
-  shipments: ShipStationShipment[],
-  opts: { notesToBuyer?: string | null } = {},
-): EcwidOrderUpdate | { noUpdate: NoUpdateReason } {
+export function buildFulfillmentUpdate(shipments: ShipStationShipment[]): EcwidOrderUpdate | { noUpdate: NoUpdateReason } {
   const all = (Array.isArray(shipments) ? shipments : []).filter((s) => s && typeof s === 'object');
   if (all.length === 0) return { noUpdate: 'no_shipments' };
   const live = all.filter((s) => !isVoided(s));
@@ -238,8 +236,6 @@ export function buildFulfillmentUpdate(
   if (service) fields.push(field(ids.service, 'Shipping service', service, SHOWN_WITH_SHIPPING));
   // The carrier fee is the merchant's cost, never the customer's business: hidden.
   fields.push(field(ids.shippingCost, 'Carrier fee', (Math.round(cost * 100) / 100).toFixed(2), HIDDEN));
-  const notes = str(opts.notesToBuyer).trim();
-  if (notes) fields.push(field(ids.notesToBuyer, 'Notes from the seller', notes, SHOWN_WITH_SHIPPING));
   if (trackingNumbers.length > 1) {
     fields.push(field(ids.trackingNumbers, 'Tracking numbers', listTrackingNumbers(trackingNumbers), SHOWN_WITH_SHIPPING));
   }

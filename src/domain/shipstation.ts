@@ -71,6 +71,8 @@ export interface ShipStationOrderItem {
   quantity: number;
   unitPrice: number;
   taxAmount?: number | null;
+  /** The line's share of the order's shipping (OrderItem model). */
+  shippingAmount?: number | null;
   warehouseLocation?: string | null;
   options?: { name: string; value: string }[];
   productId?: number | null;
@@ -116,11 +118,7 @@ export interface ShipStationOrder {
   createDate?: string;
   modifyDate?: string;
   orderTotal?: number;
-  /**
-   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); read when present (the local
-   * simulator returns it on GET /orders), never sent.
-   */
-  notesToBuyer?: string | null;
+  // No "notes to buyer": the UI has them, V1's Order and Shipment models don't, so the connector can't read them.
 }
 
 export interface ShipStationCreateOrdersResult {

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     raw.MERCHANTS_MAY_USE_OPERATOR_SHIPSTATION ??= 'true';
   }
   const env = loadEnv(raw);
-  const logger = createLogger({ level: env.LOG_LEVEL, name: 'stack' });
+  // Readable lines for a person at a terminal; JSON when the output goes to a file or a log shipper.
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'stack', pretty: process.stdout.isTTY === true });
 
   const [host, temporalPort] = env.TEMPORAL_ADDRESS.split(':');
   const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     [
       '',
       'Ecwid → ShipStation connector is running',
+      `  web page       ${env.PUBLIC_URL}/   (the operator's web page: log in with the admin token ${env.ADMIN_TOKEN})`,
       `  API            ${env.PUBLIC_URL}   (Authorization: Bearer ${env.ADMIN_TOKEN})`,
       `  connections    curl -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' ${env.PUBLIC_URL}/connections`,
       `  Temporal UI    http://localhost:${uiPort}   (payloads decoded through ${env.PUBLIC_URL}/codec)`,

@@ -30,8 +30,11 @@ export function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 30_000
   });
 }
 
-/** `temporal server start-dev` with a SQLite file, the Web UI, our search attributes and the codec endpoint. */
-export function startDevServer(opts: { cli: string; dbFile: string; port: number; uiPort?: number; codecEndpoint?: string }): ChildProcess {
+/**
+ * `temporal server start-dev` with a SQLite file, the Web UI, our search attributes and the codec endpoint.
+ * `logLevel: 'never'`: a test that kills the server on purpose doesn't want its complaints (default `error`).
+ */
+export function startDevServer(opts: { cli: string; dbFile: string; port: number; uiPort?: number; codecEndpoint?: string; logLevel?: 'error' | 'never' }): ChildProcess {
   const args = [
     'server',
     'start-dev',
@@ -43,7 +46,7 @@ export function startDevServer(opts: { cli: string; dbFile: string; port: number
     '--ip',
     '127.0.0.1',
     '--log-level',
-    'error',
+    opts.logLevel ?? 'error',
     ...devServerSearchAttributeArgs(),
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];

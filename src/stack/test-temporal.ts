@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
-import { existsSync, realpathSync } from 'node:fs';
+import { bundleWorkflowCode, Runtime, DefaultLogger, makeTelemetryFilterString } from '@temporalio/worker';
+import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -26,15 +26,46 @@ export function testServerPath(): string {
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/**
+ * The SDK's own log lines (activity failures that tests inject on purpose, the time-skipping server's version
+ * warning, a workflow type a test asks for in vain) go through `console`, not straight to stderr: jest shows
+ * them when one file is run by hand and `npm test --silent` keeps them out of the suite's output.
+ */
+export const testRuntimeLogger = new DefaultLogger('WARN', ({ level, message, meta }) => {
+  const line = `[${level}] ${message}`;
+  if (level === 'ERROR') console.error(line, meta ?? '');
+  else console.warn(line, meta ?? '');
+});
+
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** The SDK's runtime with `testRuntimeLogger`, once per process (a test that runs a Worker without a server calls it). */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Core's logs too (forward), or its Rust logger writes them to stderr itself.
+    Runtime.install({ logger: testRuntimeLogger, telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   } catch {
     // already installed by another test in this process
   }
+}
+
+let quietCli: string | undefined;
+/**
+ * The CLI behind a one-line wrapper that drops its standard output: start-dev prints a five-line banner on every
+ * start, twenty times a test run, and the SDK hands the server the test process's own output.
+ */
+function quietCliPath(): string {
+  if (quietCli) return quietCli;
+  const dir = join(__dirname, '..', '..', '.data');
+  mkdirSync(dir, { recursive: true });
+  const wrapper = join(dir, 'temporal-quiet');
+  // Written whole under another name, then renamed: another jest worker may be starting it right now.
+  const partial = `${wrapper}.${process.pid}`;
+  writeFileSync(partial, `#!/bin/sh\nexec '${temporalCliPath().replace(/'/g, `'\\''`)}' "$@" >/dev/null\n`, { mode: 0o755 });
+  renameSync(partial, wrapper);
+  quietCli = wrapper;
+  return wrapper;
 }
 
 /** A real Temporal dev server (the CLI's start-dev) with the connector's search attributes. */
@@ -42,8 +73,11 @@ export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkf
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
+      executable: { type: 'existing-path', path: quietCliPath() },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      // The server's own logs (a generated cluster ID, task queues cut off at shutdown) say nothing about the
+      // connector; a server that fails a test fails it visibly.
+      log: { format: 'pretty', level: 'never' },
       extraArgs,
     },
   });
@@ -79,7 +113,7 @@ export function workflowBundle(): Promise<{ code: string }> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: require.resolve('../temporal/failure-converter'),
-    logger: new DefaultLogger('WARN'),
+    logger: testRuntimeLogger,
   });
   return bundle;
 }

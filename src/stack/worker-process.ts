@@ -7,12 +7,25 @@ const ROOT = join(__dirname, '..', '..');
  * `npm run worker` as a child process (chaos tests, the shared-budget test, the idle benchmark), in its own
  * process group: tsx runs the worker in a grandchild, and `killWorkerProcess` must take both down.
  */
-export function spawnWorkerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'worker', 'main.ts')], {
+export function spawnWorkerProcess(env: Record<string, string>, opts: { stderr?: 'inherit' | 'on-failure' } = {}): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'worker', 'main.ts')], {
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', opts.stderr === 'on-failure' ? 'pipe' : 'inherit'],
     detached: true,
   });
+  if (opts.stderr === 'on-failure') {
+    // Tests start and kill workers many times: what a worker says (its workflow bundle's build report…) matters
+    // only when it dies by itself, so it is shown then, and dropped when the test killed it.
+    const said: string[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => {
+      said.push(chunk.toString());
+      if (said.length > 500) said.shift();
+    });
+    child.once('exit', (code, signal) => {
+      if (signal === null && code !== 0) process.stderr.write(`worker process exited with code ${code}:\n${said.join('')}`);
+    });
+  }
+  return child;
 }
 
 export async function killWorkerProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

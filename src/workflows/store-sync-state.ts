@@ -174,6 +174,14 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
   boundRecord(s.recentlyImported, MAX_DECISIONS);
 }
 
+/**
+ * What an imported order gets back, and what it can't: ShipStation's V1 API has no field for the "Notes to buyer"
+ * a packer writes in ShipStation, so they never reach Ecwid (docs/order-mapping.md §7).
+ */
+export const IMPORTED_EXPLANATION =
+  'imported into ShipStation; when a label is bought there, this order gets the tracking number, carrier, service and ' +
+  "carrier fee. ShipStation's \"Notes to buyer\" don't come back: ShipStation's API doesn't share them";
+
 export function explainOrder(s: CarriedState, orderId: string, settings: ConnectionSettings): OrderDecision {
   const n = s.notImported[orderId];
   if (n) {
@@ -190,7 +198,7 @@ export function explainOrder(s: CarriedState, orderId: string, settings: Connect
     };
   }
   const at = s.recentlyImported[orderId];
-  if (at) return { orderId, outcome: 'imported', at, explanation: 'imported into ShipStation' };
+  if (at) return { orderId, outcome: 'imported', at, explanation: IMPORTED_EXPLANATION };
   return {
     orderId,
     outcome: 'unknown',

@@ -48,7 +48,7 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
   let client: Client;
 
   const startServer = async () => {
-    server = startDevServer({ cli: temporalCli(ROOT), dbFile: join(dir, 'temporal.db'), port });
+    server = startDevServer({ cli: temporalCli(ROOT), dbFile: join(dir, 'temporal.db'), port, logLevel: 'never' });
     await waitForPort(port);
   };
   const startWorker = () => {
@@ -60,7 +60,7 @@ describe('chaos: worker kills and a server restart during a 1,000-order import',
       SHIPSTATION_API_URL: shipstation.url,
       SHIPSTATION_API_KEY: SS.apiKey,
       SHIPSTATION_API_SECRET: SS.apiSecret,
-    });
+    }, { stderr: 'on-failure' });
   };
   const killWorker = () => killWorkerProcess(worker!);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

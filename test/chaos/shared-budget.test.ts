@@ -40,7 +40,7 @@ describe('the ShipStation budget holds across two worker processes', () => {
           SHIPSTATION_API_URL: shipstation.url,
           SHIPSTATION_API_KEY: SS.apiKey,
           SHIPSTATION_API_SECRET: SS.apiSecret,
-        }),
+        }, { stderr: 'on-failure' }),
       );
     }
   });

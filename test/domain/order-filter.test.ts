@@ -140,3 +140,26 @@ describe('describeSkipReason', () => {
     expect(describeSkipReason(reason, { CUSTOM_FULFILLMENT_STATUS_1: 'Backorder' })).toBe(sentence);
   });
 });
+
+describe('decideImport: orders fulfilled elsewhere or hidden (docs/order-mapping.md §2)', () => {
+  it('skips an order another service fulfils (externalFulfillment: true): ShipStation would ship it twice', () => {
+    const o = order1028();
+    expect(reasonOf({ ...o, externalFulfillment: true })).toBe('external_fulfillment');
+    expect(reasonOf({ ...o, externalFulfillment: false })).toBeUndefined();
+    expect(describeSkipReason('external_fulfillment')).toMatch(/another service/);
+  });
+
+  it('skips an order the merchant hid in Ecwid, but lets an unfinished checkout say what it is', () => {
+    expect(reasonOf({ ...order1028(), hidden: true })).toBe('hidden');
+    expect(reasonOf({ ...order1028(), hidden: false })).toBeUndefined();
+    expect(reasonOf({ ...order1028(), hidden: true, paymentStatus: 'INCOMPLETE' })).toBe('unmapped_status:INCOMPLETE');
+    expect(describeSkipReason('hidden')).toMatch(/hidden in Ecwid/);
+  });
+
+  it('reports a hidden order before its fulfilment, and both before the items (the merchant\'s own choices first)', () => {
+    expect(reasonOf({ ...k8xtq(), hidden: true, externalFulfillment: true })).toBe('hidden');
+    expect(reasonOf({ ...k8xtq(), externalFulfillment: true })).toBe('external_fulfillment');
+    // Still after the import start date: an old order is old whatever else it is.
+    expect(reasonOf({ ...order1028(), hidden: true }, { importSince: 4_000_000_000 })).toBe('before_import_since');
+  });
+});

@@ -309,3 +309,75 @@ describe('shipstationOrderIsClosed', () => {
     expect(shipstationOrderIsClosed('awaiting_shipment')).toBe(false);
   });
 });
+
+describe('mapOrder: amounts the docs\' examples carry (docs/order-mapping.md §3a)', () => {
+  it('amountPaid adds back what a gift card paid (Ecwid\'s total is what was left), less refunds', () => {
+    const o = simple({ total: 30, giftCardRedemption: 25, totalBeforeGiftCardRedemption: 55, refundedAmount: 5, paymentMethod: 'PayPal' });
+    const { order } = map(o);
+    expect(order.amountPaid).toBe(50);
+    expect(order.paymentMethod).toBe('PayPal + gift card');
+    expect(map(simple({ total: 0, giftCardRedemption: 20 })).order).toMatchObject({ amountPaid: 20, paymentMethod: 'Gift card' });
+    expect(map(simple({ total: 20, giftCardRedemption: 0, paymentMethod: 'PayPal' })).order.paymentMethod).toBe('PayPal');
+  });
+
+  it('refunds: refundedAmount, else the sum of refunds[]; an unpaid order paid nothing', () => {
+    expect(map(simple({ total: 40, refunds: [{ amount: 5 }, { amount: 2.5 }] })).order.amountPaid).toBe(32.5);
+    expect(map(simple({ total: 40, refundedAmount: 0, refunds: [] })).order.amountPaid).toBe(40);
+    expect(map(simple({ total: 40, paymentStatus: 'AWAITING_PAYMENT' })).order.amountPaid).toBe(0);
+  });
+
+  it('a checkout fee (customSurcharges) is a positive adjustment line, so the lines add up to what was paid', () => {
+    const o = simple({
+      total: 12.5,
+      customSurcharges: [
+        { id: 'small-order-fee', value: 2.5, type: 'ABSOLUTE', total: 2.5, totalWithoutTax: 2.5, description: 'Small order fee', taxable: false },
+        { id: 'zero', value: 0, type: 'ABSOLUTE', total: 0, description: 'Nothing' },
+      ],
+    });
+    const lines = map(o).order.items.filter((i) => i.adjustment);
+    expect(lines).toEqual([{ lineItemKey: 'ecwid-surcharge-small-order-fee', sku: null, name: 'Small order fee', quantity: 1, unitPrice: 2.5, taxAmount: 0, adjustment: true }]);
+  });
+
+  it('fees are not goods: an international order declares only its physical lines to customs', () => {
+    const o = simple({ usdTotal: 10, total: 10, customSurcharges: [{ id: 'fee', total: 2.5, description: 'Fee' }] });
+    const { order } = map(o, { customs: { storeCountry: 'DE', currency: 'USD', products: {} } });
+    expect(order.internationalOptions?.customsItems?.map((c) => c.description)).toEqual(['Thing']);
+  });
+
+  it('volume, membership and app discounts are parts of `discount`: one line, never counted twice', () => {
+    const o = simple({ discount: 6.5, volumeDiscount: 3, membershipBasedDiscount: 2, customDiscount: [1.5], discountInfo: [{ value: 5, type: 'PERCENT', base: 'ON_TOTAL', description: '5% off 3+ items' }] });
+    const lines = map(o).order.items.filter((i) => i.adjustment);
+    expect(lines.map((l) => [l.lineItemKey, l.unitPrice, l.name])).toEqual([['ecwid-discount', -6.5, 'Discount: 5% off 3+ items']]);
+    // Only when `discount` says nothing do its parts stand for it.
+    expect(map(simple({ discount: 0, volumeDiscount: 3, customDiscount: [1] })).order.items.filter((i) => i.adjustment).map((l) => l.unitPrice)).toEqual([-4]);
+  });
+
+  it('taxes on shipping are already in `tax`: taxAmount is `tax`, not tax plus taxesOnShipping', () => {
+    const o = simple({ tax: 10, taxesOnShipping: [{ name: 'Custom tax', value: 10, total: 10 }], shippingOption: { shippingRate: 110 } });
+    expect(map(o).order).toMatchObject({ taxAmount: 10, shippingAmount: 110 });
+  });
+
+  it("an item's share of shipping goes to its shippingAmount; priceWithoutTax, nameTranslated, attributes and taxable change nothing", () => {
+    const plain = map(simple({}, { price: 12 })).order.items[0];
+    const rich = map(simple({}, { price: 12, shipping: 3.4, priceWithoutTax: 10.08, nameTranslated: { fr: 'Chose' }, attributes: [{ name: 'Bin', value: 'B-1' }], taxable: true })).order.items[0];
+    expect(rich).toEqual({ ...plain, shippingAmount: 3.4 });
+    expect(plain).not.toHaveProperty('shippingAmount');
+    expect(rich.unitPrice).toBe(12);
+  });
+});
+
+describe('mapOrder: the amounts left out on purpose (docs/order-mapping.md §3a)', () => {
+  it('subtotalWithoutTax, totalWithoutTax, totalBeforeGiftCardRedemption and Ecwid-bought labels change nothing sent', () => {
+    const base = simple({ total: 30, tax: 2, subtotal: 28, giftCardRedemption: 5 });
+    const withThem = {
+      ...base,
+      subtotalWithoutTax: 26,
+      totalWithoutTax: 28,
+      // A stale or rounded copy must not win over total + giftCardRedemption.
+      totalBeforeGiftCardRedemption: 99,
+      shipments: [{ id: 'label-1', created: '2024-05-01 10:00:00 +0000' }],
+    } as EcwidOrder;
+    expect(map(withThem).order).toEqual(map(base).order);
+    expect(map(base).order.amountPaid).toBe(35);
+  });
+});

@@ -211,8 +211,8 @@ describe('shipment update of arbitrary shipments (property)', () => {
 
   it('never throws; updates only from live outbound labels, and never writes NaN', () => {
     fc.assert(
-      fc.property(fc.array(shipmentArb, { maxLength: 6 }), fc.option(fc.string(), { nil: undefined }), (shipments, notes) => {
-        const u = buildFulfillmentUpdate(shipments, { notesToBuyer: notes });
+      fc.property(fc.array(shipmentArb, { maxLength: 6 }), (shipments) => {
+        const u = buildFulfillmentUpdate(shipments);
         const live = shipments.filter((s) => !s.voided && !s.isReturnLabel);
         if ('noUpdate' in u) {
           expect(live).toHaveLength(0);

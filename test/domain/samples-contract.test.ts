@@ -93,9 +93,20 @@ describe('EBJFT (GET /orders docs example)', () => {
 });
 
 describe('order 1028 (2019 docs: GET order details, and the same order in Search orders)', () => {
-  const order = sampleJson<EcwidOrder>(SAMPLES.ecwid.order1028);
+  const published = sampleJson<EcwidOrder>(SAMPLES.ecwid.order1028);
   const fromSearch = sampleJson<EcwidOrderPage>(SAMPLES.ecwid.search1028).items[0];
   const ctx = contextFrom(legacyProfile, 1003);
+
+  test('as GET order details publishes it (externalFulfillment: true) another service fulfils it: not imported', () => {
+    expect(published.externalFulfillment).toBe(true);
+    expect(decideImport(published, settings)).toEqual({ import: false, reason: 'external_fulfillment' });
+  });
+
+  // The rest maps the order as Search orders publishes it, fulfilled by the merchant (the only difference).
+  const order: EcwidOrder = { ...published, externalFulfillment: false };
+  test('Search orders publishes the same order fulfilled by the merchant', () => {
+    expect(fromSearch.externalFulfillment).toBe(false);
+  });
 
   test('has no public id: it is keyed by orderNumber and shown by vendorOrderNumber', () => {
     expect(order.id).toBeUndefined();

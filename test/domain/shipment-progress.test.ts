@@ -3,6 +3,7 @@ import type { CompactShipment } from '../../src/domain/shipment-notice';
 import { partialShipmentUpdate, shipmentProgress, SHIPPED_ITEMS_FIELD_ID } from '../../src/domain/shipment-progress';
 import { buildFulfillmentUpdate, partlyShippedThroughShipStation, shippedThroughShipStation } from '../../src/domain/shipment-update';
 import { asShipment } from '../../src/domain/shipment-notice';
+import { SURCHARGE_LINE_KEY_PREFIX } from '../../src/domain/order-mapping';
 import type { EcwidOrderUpdate } from '../../src/domain/ecwid';
 
 const items: EcwidOrderItem[] = [
@@ -33,6 +34,13 @@ function label(
 }
 
 const full = (labels: CompactShipment[]) => buildFulfillmentUpdate(labels.map(asShipment)) as EcwidOrderUpdate;
+
+describe('fee lines on a label', () => {
+  test('a surcharge line (known by its key: shipment items carry no adjustment flag) is neither goods nor another order\'s', () => {
+    const p = shipmentProgress(items, [label(1, [{ key: '11', qty: 2 }, { key: '12', qty: 1 }, { key: `${SURCHARGE_LINE_KEY_PREFIX}small-order-fee`, qty: 1 }])]);
+    expect(p).toMatchObject({ complete: true, foreignItems: 0 });
+  });
+});
 
 describe('shipped items of a split order', () => {
   test('a label covering every unit completes the order; discount lines count for nothing', () => {

@@ -33,8 +33,8 @@ function shipment(overrides: Partial<ShipStationShipment> = {}): ShipStationShip
   };
 }
 
-function update(shipments: ShipStationShipment[], notesToBuyer?: string): EcwidOrderUpdate {
-  const u = buildFulfillmentUpdate(shipments, { notesToBuyer });
+function update(shipments: ShipStationShipment[]): EcwidOrderUpdate {
+  const u = buildFulfillmentUpdate(shipments);
   if ('noUpdate' in u) throw new Error(u.noUpdate);
   return u;
 }
@@ -57,8 +57,8 @@ describe('buildFulfillmentUpdate (spec §7)', () => {
   });
 
   it('does nothing when every label is voided (or there is none)', () => {
-    expect(buildFulfillmentUpdate([shipment({ voided: true, voidDate: '2024-09-18T08:00:00.0000000' })], {})).toEqual({ noUpdate: 'all_voided' });
-    expect(buildFulfillmentUpdate([], {})).toEqual({ noUpdate: 'no_shipments' });
+    expect(buildFulfillmentUpdate([shipment({ voided: true, voidDate: '2024-09-18T08:00:00.0000000' })])).toEqual({ noUpdate: 'all_voided' });
+    expect(buildFulfillmentUpdate([])).toEqual({ noUpdate: 'no_shipments' });
   });
 
   it('takes the replacement label after a void', () => {
@@ -105,22 +105,17 @@ describe('buildFulfillmentUpdate (spec §7)', () => {
     expect(list).toMatch(/, \+\d+ more$/);
   });
 
-  it('adds notes to buyer when ShipStation has them', () => {
-    const u = update([shipment()], '  Thanks for your order!  ');
-    expect(u.orderExtraFields).toContainEqual({
-      id: 'shipstation_notes_to_buyer',
-      title: 'Notes from the seller',
-      value: 'Thanks for your order!',
-      orderDetailsDisplaySection: 'shipping_info',
-    });
-    expect(fieldValue(update([shipment()], '   '), 'shipstation_notes_to_buyer')).toBeUndefined();
+  it('writes no notes to buyer: V1 has no field to read them from, so the field is never filled', () => {
+    const u = update([shipment()]);
+    expect(fieldValue(u, 'shipstation_notes_to_buyer')).toBeUndefined();
+    expect(u.orderExtraFields?.map((f) => f.id).sort()).toEqual(['shipstation_carrier', 'shipstation_service', 'shipstation_shipping_cost']);
   });
 
   it('ignores return labels', () => {
     const out = shipment({ trackingNumber: 'OUT', createDate: '2024-09-17T10:00:00.0000000' });
     const back = shipment({ trackingNumber: 'BACK', isReturnLabel: true, createDate: '2024-09-20T10:00:00.0000000' });
     expect(update([out, back]).trackingNumber).toBe('OUT');
-    expect(buildFulfillmentUpdate([back], {})).toEqual({ noUpdate: 'only_return_labels' });
+    expect(buildFulfillmentUpdate([back])).toEqual({ noUpdate: 'only_return_labels' });
   });
 
   it('omits tracking for an untracked label, and a URL for unknown carriers', () => {
@@ -132,7 +127,7 @@ describe('buildFulfillmentUpdate (spec §7)', () => {
 
   it('uses only the documented extra field ids', () => {
     const ids = Object.values(SHIPSTATION_EXTRA_FIELD_IDS) as string[];
-    const u = update([shipment({ trackingNumber: 'A' }), shipment({ trackingNumber: 'B' })], 'note');
+    const u = update([shipment({ trackingNumber: 'A' }), shipment({ trackingNumber: 'B' })]);
     for (const f of u.orderExtraFields ?? []) expect(ids).toContain(f.id);
   });
 });

@@ -98,7 +98,7 @@ async function close(server: Server | undefined): Promise<void> {
   await new Promise((r) => server.close(r));
 }
 
-describe('merchant web page over HTTP (Temporal stubbed)', () => {
+describe("operator's web page over HTTP (Temporal stubbed)", () => {
   const signals: { name: string; args: unknown[] }[] = [];
   let server: Server;
   let url = '';
@@ -147,6 +147,21 @@ describe('merchant web page over HTTP (Temporal stubbed)', () => {
     // Other paths still refuse form bodies (415) and unknown ones still 404.
     expect((await fetch(`${url}/connections`, form({ a: 'b' }, false))).status).toBe(415);
     expect((await fetch(`${url}/nope`)).status).toBe(404);
+  });
+
+  test('Authorization: Bearer <ADMIN_TOKEN> opens the page and starts a session for its forms; a wrong one does not', async () => {
+    const res = await fetch(`${url}/`, { redirect: 'manual', headers: { Authorization: `Bearer ${FAKE_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`href="/stores/${FAKE_STORE}"`);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('ess_session='));
+    expect(set).toMatch(/HttpOnly/i);
+    const wrong = await fetch(`${url}/`, { redirect: 'manual', headers: { Authorization: 'Bearer not-the-token-at-all' } });
+    expect(wrong.status).toBe(302);
+    expect(wrong.headers.getSetCookie()).toEqual([]);
+    // The header alone posts no form: a form still needs the session's CSRF token.
+    const post = await fetch(`${url}/stores/${FAKE_STORE}/sync`, { method: 'POST', redirect: 'manual', headers: { Authorization: `Bearer ${FAKE_TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(post.status).toBe(303);
+    expect(post.headers.get('location')).toBe('/login');
   });
 
   test('the admin token gives an HttpOnly, SameSite=Strict session cookie', async () => {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../../src/temporal/data-converter';
-import { TEST_ENCRYPTION_KEY, workflowBundle } from '../helpers/temporal';
+import { TEST_ENCRYPTION_KEY, quietRuntime, workflowBundle } from '../helpers/temporal';
+
+// The replay workers log their state changes through the SDK's runtime: route them through console too.
+quietRuntime();
 
 const dir = join(__dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.pb'));

@@ -29,8 +29,9 @@ describe('Ecwid simulator: demo data', () => {
     }
   });
 
-  test('the demo store has 40 orders covering the scenarios a connector must handle', () => {
-    expect(orders).toHaveLength(40);
+  test('the demo store has 50 orders covering the scenarios a connector must handle', () => {
+    // Every scenario twice (25 of them since surcharges, gift cards, promotions, external fulfilment and hidden orders).
+    expect(orders).toHaveLength(50);
     const statuses = new Set(orders.map((o) => `${o.paymentStatus}/${o.fulfillmentStatus}`));
     for (const s of ['PAID/AWAITING_PROCESSING', 'PAID/SHIPPED', 'PAID/CUSTOM_FULFILLMENT_STATUS_1']) expect(statuses).toContain(s);
     const payments = new Set(orders.map((o) => o.paymentStatus));
@@ -52,6 +53,29 @@ describe('Ecwid simulator: demo data', () => {
     expect(names).toContain('Zoë Ångström');
     expect(orders.some((o) => o.shippingPerson?.city === '東京')).toBe(true);
     expect(items.every((i) => i.imageUrl && i.sku)).toBe(true);
+  });
+
+  test('amounts and fulfilment as rich as the docs\' examples: surcharges, gift cards, promotions, refunds, taxes on shipping', () => {
+    const round2 = (n: number) => Math.round(n * 100) / 100;
+    const surcharge = orders.find((o) => (o.customSurcharges?.length ?? 0) > 0)!;
+    expect(surcharge.customSurcharges![0]).toMatchObject({ type: 'ABSOLUTE', total: 2.5, taxable: false });
+    expect(surcharge.taxesOnShipping?.[0]?.total).toBeGreaterThan(0);
+    const gift = orders.find((o) => (o.giftCardRedemption ?? 0) > 0)!;
+    expect(gift.total).toBe(round2(gift.totalBeforeGiftCardRedemption! - gift.giftCardRedemption!));
+    const promo = orders.find((o) => (o.volumeDiscount ?? 0) > 0)!;
+    expect(promo.discount).toBe(round2(promo.volumeDiscount! + promo.membershipBasedDiscount! + promo.customDiscount!.reduce((s, d) => s + d, 0)));
+    expect(orders.filter((o) => o.externalFulfillment === true)).toHaveLength(2);
+    expect(orders.filter((o) => o.hidden === true)).toHaveLength(2);
+    const refunded = orders.filter((o) => (o.refundedAmount ?? 0) > 0);
+    expect(refunded.length).toBeGreaterThan(0);
+    for (const o of refunded) expect(o.refunds?.reduce((s, r) => s + (r.amount ?? 0), 0)).toBeCloseTo(o.refundedAmount!, 2);
+    // Present on every order, as in every example: a field's absence never stands for "none".
+    const always = ['refundedAmount', 'refunds', 'subtotalWithoutTax', 'totalWithoutTax', 'customSurcharges', 'customDiscount', 'volumeDiscount',
+      'membershipBasedDiscount', 'giftCardRedemption', 'totalBeforeGiftCardRedemption', 'taxesOnShipping', 'externalFulfillment', 'hidden', 'shipments'];
+    for (const o of orders) expect(always.filter((f) => !(f in o))).toEqual([]);
+    for (const i of orders.flatMap((o) => o.items ?? [])) {
+      expect(['shipping', 'priceWithoutTax', 'taxable', 'attributes', 'nameTranslated'].filter((f) => !(f in i))).toEqual([]);
+    }
   });
 
   test('the demo store serves its profile and products with stock-location attributes over the API', async () => {

@@ -146,6 +146,10 @@ function frReason(reason: string, names: Record<string, string>): string {
       return 'commande à retirer sur place (l’import du retrait est désactivé)';
     case 'before_import_since':
       return 'passée avant la date de début d’import';
+    case 'hidden':
+      return 'masquée dans Ecwid (retirée de la liste des commandes)';
+    case 'external_fulfillment':
+      return 'traitée par un autre service (traitement externe dans Ecwid) : ShipStation l’expédierait une seconde fois';
     case 'closed_in_shipstation':
       return 'déjà expédiée ou annulée dans ShipStation : elle n’est pas écrasée';
     case 'deleted_in_ecwid':
@@ -288,6 +292,6 @@ export function fixFor(reason: string): FixKind | undefined {
   if (kind === 'no_shipping_address') return 'address';
   if (kind === 'pickup') return 'pickup';
   if (kind === 'before_import_since') return 'import_since';
-  if (kind === 'no_physical_items' || kind === 'closed_in_shipstation' || kind === 'deleted_in_ecwid') return 'nothing';
+  if (['no_physical_items', 'closed_in_shipstation', 'deleted_in_ecwid', 'hidden', 'external_fulfillment'].includes(kind)) return 'nothing';
   return undefined;
 }

@@ -46,7 +46,7 @@ function html(res: Response, status: number, body: string): void {
 }
 
 /**
- * The merchant web page: GET/POST /login, POST /logout, GET / (connections), GET /stores/:storeId (status,
+ * The operator's web page: GET/POST /login, POST /logout, GET / (connections), GET /stores/:storeId (status,
  * skipped and failed orders, mapping) and its POST actions. Server-rendered, no scripts.
  */
 export function webRoutes(opts: WebRoutesOptions): Router {
@@ -60,9 +60,20 @@ export function webRoutes(opts: WebRoutesOptions): Router {
   const unavailable = (res: Response) =>
     html(res, 503, messagePage('Temporarily unavailable', 'The connector could not reach its workflow service. Try again in a moment.'));
 
-  /** Pages: a browser without a session (or with one ended by a logout) goes to the login page and comes back after. */
+  /**
+   * Pages: a browser without a session (or with one ended by a logout) goes to the login page and comes back after.
+   * `Authorization: Bearer <ADMIN_TOKEN>` (a script, or a proxy that adds it) opens the page too, and starts a
+   * session for its forms: they still need the CSRF token, so a header a proxy adds to every request can't post a
+   * form from another site.
+   */
   const page: RequestHandler = (req, res, next) => {
-    current(req).then((session) => {
+    current(req).then((found) => {
+      let session = found;
+      const header = req.headers.authorization ?? '';
+      if (!session && header.startsWith('Bearer ') && secretsEqual(header.slice(7).trim(), opts.adminToken)) {
+        session = sessions.issue();
+        setSessionCookie(req, res, session);
+      }
       if (!session) {
         res.redirect(302, `/login?next=${encodeURIComponent(safeNext(req.path))}`);
         return;

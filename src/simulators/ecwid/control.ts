@@ -3,7 +3,7 @@
  * with curl): add stores, upsert and list orders, send webhooks. Loopback only, so nothing is protected.
  */
 import express, { type Router } from 'express';
-import type { EcwidOrder, EcwidProduct } from '../../domain/ecwid';
+import type { EcwidOrder, EcwidProduct } from './model';
 import type { EcwidSimStoreOptions } from './state';
 import type { WebhookData } from './webhooks';
 

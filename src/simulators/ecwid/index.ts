@@ -7,7 +7,7 @@
  * are sorted by internalId ascending; OAuth errors use RFC 6749's `{error, error_description}` with status 400.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { EcwidOrder, EcwidProduct } from '../../domain/ecwid';
+import type { EcwidOrder, EcwidProduct } from './model';
 import { FaultInjector } from '../common/faults';
 import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
@@ -56,7 +56,11 @@ export interface EcwidSimulator {
   /** Every token of the store then answers 403 INVALID_API_TOKEN. */
   revokeToken(storeId: number): void;
   /** Stores a copy; sets id, internalId and the creation date when missing; always bumps the update date. No webhook. */
-  upsertOrder(storeId: number, order: EcwidOrder): EcwidOrder;
+  /**
+   * Any order JSON, served as given (plus the fields Ecwid computes): a test may hand it a published sample or a
+   * deliberately odd order, typed however the test likes.
+   */
+  upsertOrder(storeId: number, order: object): EcwidOrder;
   getOrder(storeId: number, orderId: string): EcwidOrder | undefined;
   deleteOrder(storeId: number, orderId: string): void;
   listOrders(storeId: number): EcwidOrder[];
@@ -116,7 +120,7 @@ export async function startEcwidSimulator(opts: EcwidSimulatorOptions = {}): Pro
     webhooks: sender.deliveries,
     addStore: (o) => void state.addStore(o),
     revokeToken: (storeId) => state.revokeTokens(storeId),
-    upsertOrder: (storeId, order) => state.upsertOrder(storeId, order),
+    upsertOrder: (storeId, order) => state.upsertOrder(storeId, order as EcwidOrder),
     getOrder: (storeId, orderId) => {
       const o = state.findOrder(storeId, orderId);
       return o ? structuredClone(o) : undefined;

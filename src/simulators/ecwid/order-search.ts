@@ -2,7 +2,7 @@
  * GET /orders filtering, as documented for search-orders. Unknown parameters are ignored (as Ecwid does);
  * a malformed value of a known one is a 400 WRONG_PARAMETER.
  */
-import type { EcwidOrder } from '../../domain/ecwid';
+import type { EcwidOrder } from './model';
 import { parseEcwidDate } from './dates';
 
 export const MAX_LIMIT = 100;

@@ -1,6 +1,6 @@
 /** /orders routes of the REST API: search, deleted log, latest, read, partial update, delete. */
 import express, { type Request, type Response, type Router } from 'express';
-import { FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidOrder } from '../../domain/ecwid';
+import { FULFILLMENT_STATUSES, PAYMENT_STATUSES, type EcwidOrder } from './model';
 import { apiContext, requireScope } from './auth';
 import { parseEcwidDate } from './dates';
 import { sendError } from './errors';

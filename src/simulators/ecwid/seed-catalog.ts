@@ -2,7 +2,7 @@
  * The demo store's catalog, customers and shipping methods: realistic data for seed.ts, with the awkward
  * cases a connector must survive (unicode, HTML entities in names, weightless and digital items, bin locations).
  */
-import type { EcwidPerson, EcwidProduct, EcwidSelectedOption, EcwidShippingOption, EcwidWeightUnit } from '../../domain/ecwid';
+import type { EcwidPerson, EcwidProduct, EcwidSelectedOption, EcwidShippingOption, EcwidWeightUnit } from './model';
 
 /** A catalog product with the extra fields Ecwid returns (EcwidProduct only types what the connector reads). */
 export interface DemoProduct extends EcwidProduct {

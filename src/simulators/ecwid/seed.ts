@@ -3,7 +3,7 @@
  * always give the same orders. `seedDemoStore` builds a varied store for demos and manual testing;
  * `generateOrders` builds N importable orders for tests and benchmarks.
  */
-import type { EcwidOrder, EcwidOrderExtraField, EcwidOrderItem, EcwidSelectedOption, EcwidWeightUnit } from '../../domain/ecwid';
+import type { EcwidOrder, EcwidOrderExtraField, EcwidOrderItem, EcwidSelectedOption, EcwidWeightUnit } from './model';
 import type { EcwidSimulator } from './index';
 import {
   DEMO_CUSTOMERS,
@@ -41,28 +41,19 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
 export const DEMO_KINDS = [
   'standard', 'coupon', 'mixed', 'digital', 'pickup', 'awaiting_payment', 'shipped', 'gift', 'cancelled', 'handling',
   'unicode', 'refunded', 'backorder', 'no_address', 'processing', 'incomplete', 'delivered', 'partially_refunded', 'options', 'discount',
+  // Amounts and fulfilment as the docs' examples carry them: a checkout fee and tax on shipping, a part paid with a
+  // gift card, volume, membership and app discounts, an order another service fulfils, an order hidden in Ecwid.
+  'surcharge', 'gift_card', 'promotions', 'external_fulfillment', 'hidden',
 ] as const;
 export type DemoOrderKind = (typeof DEMO_KINDS)[number];
 
 /** Kinds whose orders are PAID/AWAITING_PROCESSING with an address and physical items: all importable. */
-export const IMPORTABLE_KINDS: readonly DemoOrderKind[] = ['standard', 'coupon', 'mixed', 'gift', 'handling', 'unicode', 'options', 'discount'];
+export const IMPORTABLE_KINDS: readonly DemoOrderKind[] = [
+  'standard', 'coupon', 'mixed', 'gift', 'handling', 'unicode', 'options', 'discount', 'surcharge', 'gift_card', 'promotions',
+];
 
-/** Extra fields Ecwid returns that `EcwidOrder` does not type (it types only what the connector reads). */
-type DemoItem = EcwidOrderItem & {
-  productPrice?: number;
-  categoryId?: number;
-  files?: { productFileId: number; maxDownloads: number; name: string; size: number; customerUrl: string }[];
-  dimensions?: { length: number; width: number; height: number };
-};
-type DemoOrder = EcwidOrder & {
-  customerId?: number;
-  usdTotal?: number;
-  pricesIncludeTax?: boolean;
-  paymentModule?: string;
-  ipAddress?: string;
-  refunds?: { date: string; source: string; reason: string; amount: number }[];
-  shippingOption?: EcwidOrder['shippingOption'] & { estimatedTransitTime?: string; pickupInstruction?: string };
-};
+type DemoItem = EcwidOrderItem & { dimensions?: { length: number; width: number; height: number } };
+type DemoOrder = EcwidOrder;
 
 const TEXTS = ['For Åsa — 10 years ♥', 'Tack för allt!', 'The Scotts, est. 2005', '家族へ', 'Happy housewarming & welcome!'];
 const PHOTOS = ['family-2024.jpg', 'Bäckerei Schild.png', 'wedding_day (1).jpeg'];
@@ -115,6 +106,7 @@ function lineItem(rng: Rng, p: DemoProduct, quantity: number): DemoItem {
     categoryId: 0,
     sku: p.sku + skuSuffix,
     name: p.name,
+    nameTranslated: { en: p.name },
     quantity,
     price: round2(p.price + modifier),
     productPrice: p.price,
@@ -125,6 +117,9 @@ function lineItem(rng: Rng, p: DemoProduct, quantity: number): DemoItem {
     imageUrl: p.imageUrl,
     smallThumbnailUrl: p.imageUrl?.replace('.jpg', '-80px.jpg'),
     hdThumbnailUrl: p.imageUrl?.replace('.jpg', '-800px.jpg'),
+    // Gift cards are sold tax-free; everything else in the demo catalog is taxed.
+    taxable: !p.giftCard,
+    attributes: (p.attributes ?? []).map((a) => ({ id: a.id, name: a.name ?? '', value: a.value ?? '' })),
   };
   if (options.length > 0) item.selectedOptions = options;
   if (p.dimensions) item.dimensions = p.dimensions;
@@ -221,17 +216,60 @@ export function makeDemoOrder(rng: Rng, index: number, opts: MakeOrderOptions = 
     order.orderExtraFields = [{ id: 'is_gift', title: 'Is this a gift?', value: 'No', customerInputType: 'CHECKBOX', orderDetailsDisplaySection: 'order_comments', orderBy: '0' }];
   }
 
+  if (kind === 'promotions') {
+    // Promotions are parts of `discount` ("included in discount", reference §3.3), beside a coupon-free order.
+    order.volumeDiscount = round2(subtotal * 0.05);
+    order.membershipBasedDiscount = 2;
+    order.totalAndMembershipBasedDiscount = round2(order.volumeDiscount + order.membershipBasedDiscount);
+    order.customDiscount = [1.5];
+    discount = round2(order.volumeDiscount + order.membershipBasedDiscount + 1.5);
+    order.discount = discount;
+    order.discountInfo = [
+      { value: 5, type: 'PERCENT', base: 'ON_TOTAL', orderTotal: 40, description: '5% off orders over 40' },
+      { value: 2, type: 'ABS', base: 'ON_MEMBERSHIP', description: 'Members save 2' },
+    ];
+  }
   const shipping = order.shippingOption?.shippingRate ?? 0;
   const handling = order.handlingFee?.value ?? 0;
   const taxable = Math.max(0, subtotal - couponDiscount - discount);
-  const tax = customer.pricesIncludeTax ? round2(taxable - taxable / (1 + customer.taxRate)) : round2(taxable * customer.taxRate);
-  const total = round2(taxable + shipping + handling + (customer.pricesIncludeTax ? 0 : tax));
+  const includeTax = customer.pricesIncludeTax;
+  const taxOf = (net: number) => (includeTax ? round2(net - net / (1 + customer.taxRate)) : round2(net * customer.taxRate));
+  let tax = taxOf(taxable);
+  let surcharges = 0;
+  if (kind === 'surcharge') {
+    // A checkout fee, and the store taxes shipping: Ecwid lists that tax apart (`taxesOnShipping`) and counts it in `tax`.
+    const fee = { id: 'small-order-fee', value: 2.5, type: 'ABSOLUTE' as const, total: 2.5, totalWithoutTax: 2.5, description: 'Small order fee', descriptionTranslated: { en: 'Small order fee' }, taxable: false };
+    order.customSurcharges = [fee];
+    surcharges = fee.total;
+    const shippingTax = taxOf(shipping);
+    order.taxesOnShipping = [{ name: includeTax ? 'VAT' : 'Sales tax', value: round2(customer.taxRate * 100), total: shippingTax }];
+    tax = round2(tax + shippingTax);
+  }
+  const total = round2(taxable + shipping + handling + surcharges + (includeTax ? 0 : tax));
   order.tax = tax;
   order.total = total;
+  order.totalBeforeGiftCardRedemption = total;
+  if (kind === 'gift_card') {
+    // Part paid with a gift card: Ecwid's `total` is what is left to pay after it.
+    const redeemed = Math.min(25, total);
+    order.giftCardRedemption = redeemed;
+    order.giftCardCode = 'GIFT-7Q4M-2KXD';
+    order.total = round2(total - redeemed);
+  }
   // Metric demo stores sell in euros (see routes-profile.ts): usdTotal is the total in dollars, as in Ecwid.
-  order.usdTotal = isMetricStore(opts.weightUnit ?? 'KILOGRAM') ? round2(total * DEMO_EUR_USD_RATE) : total;
+  order.usdTotal = isMetricStore(opts.weightUnit ?? 'KILOGRAM') ? round2(order.total * DEMO_EUR_USD_RATE) : order.total;
   order.predictedPackage = [predictedPackage(items)];
-  for (const i of items) i.tax = round2(((i.price ?? 0) * (i.quantity ?? 1) * tax) / Math.max(subtotal, 1));
+  const itemsTax = round2(tax - (order.taxesOnShipping?.[0]?.total ?? 0));
+  const shippedValue = items.filter((i) => i.isShippingRequired).reduce((s, i) => s + (i.price ?? 0) * (i.quantity ?? 1), 0);
+  for (const i of items) {
+    const line = (i.price ?? 0) * (i.quantity ?? 1);
+    i.tax = round2((line * itemsTax) / Math.max(subtotal, 1));
+    i.priceWithoutTax = includeTax ? round2((i.price ?? 0) - i.tax / Math.max(1, i.quantity ?? 1)) : (i.price ?? 0);
+    // Each shipped line's share of the shipping rate, by value (`items[].shipping`).
+    i.shipping = i.isShippingRequired && shippedValue > 0 ? round2((shipping * line) / shippedValue) : 0;
+  }
+  order.subtotalWithoutTax = includeTax ? round2(subtotal - itemsTax) : subtotal;
+  order.totalWithoutTax = round2(order.total - tax);
 
   applyStatus(order, kind, rng);
   return order;
@@ -292,6 +330,15 @@ function applyStatus(order: DemoOrder, kind: DemoOrderKind, rng: Rng): void {
     case 'incomplete':
       order.paymentStatus = 'INCOMPLETE';
       break;
+    case 'external_fulfillment':
+      // Made and shipped by a print-on-demand app: Ecwid hides its status and tracking fields from the merchant.
+      order.externalFulfillment = true;
+      order.shippingOption = { ...order.shippingOption, shippingCarrierName: 'Shipping app the-printful' };
+      break;
+    case 'hidden':
+      // The merchant "deleted" it from the order list; the API still returns it, with `hidden: true`.
+      order.hidden = true;
+      break;
     default:
       break;
   }
@@ -318,7 +365,7 @@ export function generateOrders(n: number, seed = 1, opts: GenerateOptions = {}):
 export interface SeedDemoStoreOptions {
   storeId: number;
   token: string;
-  /** How many orders; default 40 (every scenario twice). */
+  /** How many orders; default 50 (every scenario twice). */
   orders?: number;
   weightUnit?: 'KILOGRAM' | 'POUND';
   storeName?: string;
@@ -327,14 +374,14 @@ export interface SeedDemoStoreOptions {
   now?: number;
 }
 
-/** Adds a VENTURE-plan demo store with its catalog and ~40 orders covering every scenario in DEMO_KINDS. */
+/** Adds a VENTURE-plan demo store with its catalog and 50 orders covering every scenario in DEMO_KINDS twice. */
 export function seedDemoStore(sim: EcwidSimulator, opts: SeedDemoStoreOptions): { products: DemoProduct[]; orders: EcwidOrder[] } {
   const weightUnit = opts.weightUnit ?? 'KILOGRAM';
   sim.addStore({ storeId: opts.storeId, token: opts.token, plan: 'VENTURE', weightUnit, storeName: opts.storeName ?? 'Northwind Pottery & Kitchen' });
   const products = demoCatalog(weightUnit);
   for (const p of products) sim.upsertProduct(opts.storeId, p);
   const rng = seededRng(opts.seed ?? 20240501);
-  const count = opts.orders ?? 40;
+  const count = opts.orders ?? DEMO_KINDS.length * 2;
   const nowSec = Math.floor((opts.now ?? Date.now()) / 1000);
   const span = 20 * 86400;
   const orders = Array.from({ length: count }, (_, i) => {

@@ -3,7 +3,7 @@
  * both go through here, so a test that calls `upsertOrder` sees exactly what the REST API then serves.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { EcwidCustomStatus, EcwidOrder, EcwidProduct, EcwidWeightUnit } from '../../domain/ecwid';
+import type { EcwidCustomStatus, EcwidOrder, EcwidProduct, EcwidWeightUnit } from './model';
 import { formatEcwidDate, parseEcwidDate } from './dates';
 
 export type EcwidPlan = 'FREE' | 'VENTURE' | 'BUSINESS' | 'UNLIMITED';
@@ -140,6 +140,7 @@ export class EcwidState {
       // Every item of a real response has dimensions, zeros when the product has none.
       item.dimensions ??= { length: 0, width: 0, height: 0 };
     }
+    withAlwaysPresentFields(order);
     store.orders.set(order.id, order);
     return clone(order);
   }
@@ -200,6 +201,108 @@ export class EcwidState {
       for (let i = 0; i < 5; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
       if (!store.orders.has(id)) return id;
     }
+  }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/**
+ * The fields every order of the docs' examples carries (K8XTQ, EBJFT), with the neutral value Ecwid gives an order
+ * without that feature: no refund is `refundedAmount: 0` and `refunds: []`, never a missing field. Values a
+ * caller gave are kept.
+ */
+function withAlwaysPresentFields(o: EcwidOrder): void {
+  const total = o.total ?? 0;
+  const tax = o.tax ?? 0;
+  o.refundedAmount ??= o.refunds?.reduce((s, r) => s + (r.amount ?? 0), 0) ?? 0;
+  o.refunds ??= [];
+  o.pricesIncludeTax ??= false;
+  o.subtotal ??= round2((o.items ?? []).reduce((s, i) => s + (i.price ?? 0) * (i.quantity ?? 1), 0));
+  const itemsTax = round2((o.items ?? []).reduce((s, i) => s + (i.tax ?? 0), 0));
+  o.subtotalWithoutTax ??= o.pricesIncludeTax ? round2(o.subtotal - itemsTax) : o.subtotal;
+  o.totalWithoutTax ??= round2(total - tax);
+  o.giftCardRedemption ??= 0;
+  o.totalBeforeGiftCardRedemption ??= round2(total + o.giftCardRedemption);
+  o.giftCardDoubleSpending ??= false;
+  o.couponDiscount ??= 0;
+  o.volumeDiscount ??= 0;
+  o.membershipBasedDiscount ??= 0;
+  o.totalAndMembershipBasedDiscount ??= round2(o.volumeDiscount + o.membershipBasedDiscount);
+  o.customDiscount ??= [];
+  o.customSurcharges ??= [];
+  o.discount ??= 0;
+  o.taxesOnShipping ??= [];
+  o.shipments ??= [];
+  o.hidden ??= false;
+  o.externalFulfillment ??= false;
+  o.disableAllCustomerNotifications ??= false;
+  // Checkout, tax-ID and bookkeeping fields every example carries, with a plain B2C order's values.
+  const x = o as Record<string, unknown>;
+  const defaults: Record<string, unknown> = {
+    orderComments: '',
+    customerTaxExempt: false,
+    customerTaxId: '',
+    customerTaxIdValid: false,
+    b2b_b2c: 'b2c',
+    reversedTaxApplied: false,
+    customerRequestedInvoice: false,
+    customerFiscalCode: '',
+    electronicInvoicePecEmail: '',
+    electronicInvoiceSdiCode: '',
+    ipAddress: '',
+    refererUrl: '',
+    globalReferer: '',
+    customerUserAgent: '',
+    additionalInfo: {},
+    paymentParams: {},
+    ticket: 0,
+    shippingLabelAvailableForShipment: false,
+    utmDataSets: [],
+    invoices: [],
+    loyalty: { customerEnabled: false, earned: 0, balance: 0 },
+  };
+  for (const [k, v] of Object.entries(defaults)) if (x[k] === undefined) x[k] = structuredClone(v);
+  if (o.shippingOption) {
+    const s = o.shippingOption as Record<string, unknown>;
+    s.shippingRateWithoutTax ??= o.shippingOption.shippingRate ?? 0;
+    s.isShippingLimit ??= false;
+  }
+  if (o.discountCoupon) {
+    // The coupon as it was when the order used it (EBJFT's fields).
+    const c = o.discountCoupon as Record<string, unknown>;
+    const created = o.createDate ?? '2024-01-01 00:00:00 +0000';
+    for (const [k, v] of Object.entries({ status: 'ACTIVE', launchDate: created, usesLimit: 'UNLIMITED', repeatCustomerOnly: false, applicationLimit: 'UNLIMITED', creationDate: created, updateDate: created, orderCount: 0 })) {
+      if (c[k] === undefined) c[k] = v;
+    }
+  }
+  for (const i of o.items ?? []) {
+    if (i.name !== undefined) i.nameTranslated ??= { en: i.name };
+    i.productPrice ??= i.price;
+    i.priceWithoutTax ??= o.pricesIncludeTax ? round2((i.price ?? 0) - (i.tax ?? 0) / Math.max(1, i.quantity ?? 1)) : i.price;
+    i.shipping ??= 0;
+    i.taxable ??= true;
+    i.attributes ??= [];
+    const y = i as Record<string, unknown>;
+    const itemDefaults: Record<string, unknown> = {
+      categoryId: 0,
+      shortDescription: '',
+      shortDescriptionTranslated: {},
+      quantityInStock: 0,
+      trackQuantity: false,
+      fixedShippingRateOnly: false,
+      fixedShippingRate: 0,
+      digital: false,
+      giftCard: false,
+      productAvailable: true,
+      couponApplied: false,
+      files: [],
+      taxes: [],
+      discounts: [],
+      discountsAllowed: true,
+      recurringTaxIds: [],
+      isCustomerSetPrice: false,
+    };
+    for (const [k, v] of Object.entries(itemDefaults)) if (y[k] === undefined) y[k] = structuredClone(v);
   }
 }
 

@@ -2,6 +2,8 @@
 export interface SimCarrier {
   code: string;
   name: string;
+  /** The carrier account's number: a string in the docs' examples ("SS123", "297929999"). */
+  accountNumber: string;
   /** What a label gets when only the carrier is chosen. */
   defaultService: string;
   services: { code: string; name: string; domestic: boolean; international: boolean }[];
@@ -24,11 +26,12 @@ const USPS_PACKAGES = [
 const PACKAGE_ONLY = [{ code: 'package', name: 'Package', domestic: true, international: true }];
 
 export const CARRIERS: SimCarrier[] = [
-  { code: 'stamps_com', name: 'Stamps.com', defaultService: 'usps_priority_mail', services: USPS_SERVICES, packages: USPS_PACKAGES },
-  { code: 'usps', name: 'USPS', defaultService: 'usps_priority_mail', services: USPS_SERVICES, packages: USPS_PACKAGES },
+  { code: 'stamps_com', name: 'Stamps.com', accountNumber: 'SS518236', defaultService: 'usps_priority_mail', services: USPS_SERVICES, packages: USPS_PACKAGES },
+  { code: 'usps', name: 'USPS', accountNumber: 'US518236', defaultService: 'usps_priority_mail', services: USPS_SERVICES, packages: USPS_PACKAGES },
   {
     code: 'ups',
     name: 'UPS',
+    accountNumber: 'A1B2C3',
     defaultService: 'ups_ground',
     services: [
       { code: 'ups_ground', name: 'UPS® Ground', domestic: true, international: false },
@@ -42,6 +45,7 @@ export const CARRIERS: SimCarrier[] = [
   {
     code: 'fedex',
     name: 'FedEx',
+    accountNumber: '297921234',
     defaultService: 'fedex_ground',
     services: [
       { code: 'fedex_ground', name: 'FedEx Ground®', domestic: true, international: false },

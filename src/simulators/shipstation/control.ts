@@ -1,16 +1,18 @@
 /**
  * Simulator-only routes under /__sim, for a process that does not host the simulator (benchmarks, chaos tests,
- * a developer with curl): play the ShipStation user (buy/void labels) and read what the connector sent.
+ * a developer with curl): play the ShipStation user (buy/void labels, mark orders as shipped) and read what the
+ * connector sent.
  * No auth and no rate limit; not in the request log.
  */
 import express, { type Router } from 'express';
+import { markAsShipped } from './fulfillments';
 import type { LabelDesk, LabelOptions } from './labels';
 import type { SimState } from './state';
 
 const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-export function simControlRoutes(state: SimState, labels: LabelDesk): Router {
+export function simControlRoutes(state: SimState, labels: LabelDesk, baseUrl: () => string): Router {
   const r = express.Router();
   const json = express.json();
 
@@ -37,6 +39,25 @@ export function simControlRoutes(state: SimState, labels: LabelDesk): Router {
     };
     try {
       res.json(await labels.createLabel(String(b.apiKey), String(b.orderKey), opts));
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  /** The user clicks "Mark as Shipped": a fulfillment, no label (what POST /orders/markasshipped does). */
+  r.post('/__sim/markasshipped', json, async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const { order } = state.orderByKey(String(b.apiKey), String(b.orderKey));
+      const result = await markAsShipped(state, labels, baseUrl(), state.account(String(b.apiKey)), {
+        orderId: order.orderId,
+        carrierCode: str(b.carrierCode) ?? 'other',
+        trackingNumber: str(b.trackingNumber),
+        shipDate: str(b.shipDate),
+        notifySalesChannel: b.notifySalesChannel === true,
+      });
+      if (!result.ok) res.status(result.status).json({ error: result.message });
+      else res.json(result.fulfillment);
     } catch (err) {
       res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
     }

@@ -1,13 +1,27 @@
-import { toShipStationDateTime } from '../../domain/dates';
 /**
- * ShipStation V1 dates: zone-less Pacific times (`2015-06-29T08:46:27.0000000`), and `shipDate` as a date only.
- * Filters arrive as Pacific `yyyy-MM-dd[ HH:mm[:ss]]` (or with a `T`).
+ * ShipStation V1 dates: "The time zone represented in all API responses is PST/PDT" (API requirements), written
+ * zone-less with seven fractional digits (`2015-06-29T08:46:27.0000000`); `shipDate` is a date only. Filters
+ * arrive as Pacific `yyyy-MM-dd[ HH:mm[:ss]]` (or with a `T`). The wall-clock time comes from the platform's
+ * time-zone data (America/Los_Angeles), not from the connector's own conversion, so a test can catch a mistake
+ * in either.
  */
 
-/** `2015-06-29T08:46:27.1230000`: seven fractional digits like .NET's round-trip format. */
+const PACIFIC = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/Los_Angeles',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** `2015-06-29T08:46:27.1230000`: Pacific wall-clock time, seven fractional digits like .NET's round-trip format. */
 export function pacificDateTime(date = new Date()): string {
+  const p = Object.fromEntries(PACIFIC.formatToParts(date).map((x) => [x.type, x.value]));
   const ms = String(date.getMilliseconds()).padStart(3, '0');
-  return toShipStationDateTime(Math.floor(date.getTime() / 1000)).replace(/\.0000000$/, `.${ms}0000`);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${ms}0000`;
 }
 
 /** `2015-06-29` (Pacific). */

@@ -2,20 +2,21 @@
  * A local ShipStation V1 API (https://ssapi.shipstation.com) as a real HTTP server, faithful to
  * ShipStation's V1 API documentation (https://www.shipstation.com/docs/api/): Basic auth, 40 requests per minute per key+secret with
  * X-Rate-Limit-* headers, orders upserted by orderKey (createorder / createorders), soft delete, shipments with
- * SHIP_NOTIFY webhooks, stores and carriers, ASP.NET-style errors.
+ * SHIP_NOTIFY webhooks, orders marked as shipped (fulfillments, FULFILLMENT_SHIPPED), stores and carriers,
+ * ASP.NET-style errors.
  *
  * Choices where ShipStation is silent (reference §8):
  * - Updating a shipped/cancelled order: createorder → 400 `{Message}` naming the status; createorders → that
  *   order's result `success:false` with the same `errorMessage`.
- * - "Notes To Buyer" is exposed as `notesToBuyer` on orders (GET /orders, /orders/{id}), set only by
- *   `setNotesToBuyer` (the UI); createorder neither sets nor clears it. Shipments don't carry it.
+ * - No "Notes To Buyer": the UI has it, but V1's Order and Shipment models don't, so the API can't read it.
  * - orderKey is unique per account; a deleted order's key creates a new order. GET /orders/{id} of a
  *   deleted order is 404. An unknown `advancedOptions.storeId` on creation is refused, not silently replaced.
  * - List default sort is creation order; pageSize is clamped to 1..500; `pages` is 0 for an empty list.
- * - SHIP_NOTIFY is delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
+ * - SHIP_NOTIFY and FULFILLMENT_SHIPPED are delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
+ * - markasshipped refuses a shipped or cancelled order (400), as createorder does; an unknown orderId is a 400.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ShipStationOrder, ShipStationOrderStatus, ShipStationShipment } from '../../domain/shipstation';
+import type { Fulfillment, Order, OrderStatus, Shipment } from './model';
 import { FaultInjector } from '../common/faults';
 import { listen, simulatorApp } from '../common/http';
 import { RequestLog } from '../common/request-log';
@@ -25,6 +26,7 @@ import { pacificDateTime } from './dates';
 import { sendInvalid, sendMessage, sendNoRoute } from './errors';
 import { LabelDesk, type LabelOptions, type WebhookDelivery } from './labels';
 import { RateLimiter } from './rate-limit';
+import { fulfillmentRoutes, markAsShipped, type MarkAsShippedRequest } from './fulfillments';
 import { accountRoutes } from './routes-account';
 import { orderRoutes } from './routes-orders';
 import { shipmentRoutes } from './routes-shipments';
@@ -34,6 +36,8 @@ import { SimState, type CreationAttempt, type ShipStationSimAccount, type SimWeb
 export { basicAuth } from './auth';
 export type { ShipStationSimAccount, CreationAttempt, SimWebhook, SimOrder, SimShipment } from './state';
 export type { LabelOptions, WebhookDelivery } from './labels';
+export type { Fulfillment, Order as SimulatedOrder } from './model';
+export type { MarkAsShippedRequest } from './fulfillments';
 export { pacificDateTime } from './dates';
 
 export interface ShipStationSimulatorOptions {
@@ -55,7 +59,7 @@ export interface ShipStationSimulator {
   /** Adds a store to an account (each account also has its own "Manual Orders" store). */
   addStore(apiKey: string, store: { storeId: number; storeName: string }): void;
   /** Active orders by orderKey for an account (current state). */
-  ordersByKey(apiKey: string): Map<string, ShipStationOrder>;
+  ordersByKey(apiKey: string): Map<string, Order>;
   /** Every create/update attempt (one per order in a bulk call), in arrival order, with its outcome. */
   creationAttempts: CreationAttempt[];
   /** Every SHIP_NOTIFY / ITEM_SHIP_NOTIFY POST, with the receiver's status or the error. */
@@ -64,13 +68,16 @@ export interface ShipStationSimulator {
    * A user buys a label for the order: a new shipment, the order set to `shipped`, and (unless
    * `notify: false`) SHIP_NOTIFY POSTed to the account's matching hooks before this resolves.
    */
-  createLabel(apiKey: string, orderKey: string, opts?: LabelOptions): Promise<ShipStationShipment>;
+  createLabel(apiKey: string, orderKey: string, opts?: LabelOptions): Promise<Shipment>;
   /** Voids a label (voided, voidDate); the order goes back to awaiting_shipment if no live label remains. */
   voidLabel(apiKey: string, shipmentId: number): void;
+  /**
+   * A user clicks "Mark as Shipped" in the UI: what `POST /orders/markasshipped` does (a fulfillment, no label, the
+   * order shipped, FULFILLMENT_SHIPPED sent before this resolves). Throws what the endpoint would answer with 400.
+   */
+  markAsShipped(apiKey: string, orderKey: string, opts: Omit<MarkAsShippedRequest, 'orderId'>): Promise<Fulfillment>;
   /** Changes an order's status as a user would in the UI. */
-  setOrderStatus(apiKey: string, orderKey: string, status: ShipStationOrderStatus): void;
-  /** Sets the UI-only "Notes To Buyer", exposed as `notesToBuyer` on the order resource. */
-  setNotesToBuyer(apiKey: string, orderKey: string, notes: string | null): void;
+  setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
   webhooks(apiKey: string): SimWebhook[];
   /** Partial failure: these order keys fail inside the next bulk call that carries them (once each). */
   failOrdersOnce(orderKeys: string[], message?: string): void;
@@ -95,10 +102,10 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   const labels = new LabelDesk(state, () => baseUrl);
 
   const app = simulatorApp(requests, faults);
-  app.use(simControlRoutes(state, labels));
+  app.use(simControlRoutes(state, labels, () => baseUrl));
   app.use(authenticate(state, limiter));
   app.use(express.json({ type: ['application/json', 'text/json'], limit: '10mb' }));
-  app.use(orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
+  app.use(fulfillmentRoutes(state, labels, () => baseUrl), orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
   app.use((req: Request, res: Response) => sendNoRoute(res, req.originalUrl));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -126,14 +133,15 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
     webhookDeliveries: labels.deliveries,
     createLabel: (apiKey, orderKey, o) => labels.createLabel(apiKey, orderKey, o),
     voidLabel: (apiKey, shipmentId) => labels.voidLabel(apiKey, shipmentId),
+    markAsShipped: async (apiKey, orderKey, o) => {
+      const { order } = state.orderByKey(apiKey, orderKey);
+      const r = await markAsShipped(state, labels, baseUrl, state.account(apiKey), { ...o, orderId: order.orderId });
+      if (!r.ok) throw new Error(r.message);
+      return r.fulfillment;
+    },
     setOrderStatus: (apiKey, orderKey, status) => {
       const { order } = state.orderByKey(apiKey, orderKey);
       order.orderStatus = status;
-      order.modifyDate = pacificDateTime();
-    },
-    setNotesToBuyer: (apiKey, orderKey, notes) => {
-      const { order } = state.orderByKey(apiKey, orderKey);
-      order.notesToBuyer = notes === '' ? null : notes;
       order.modifyDate = pacificDateTime();
     },
     webhooks: (apiKey) => state.account(apiKey).webhooks.map((h) => ({ ...h })),

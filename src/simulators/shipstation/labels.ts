@@ -108,7 +108,12 @@ export class LabelDesk {
       m.shipDate = shipment.shipDate;
       m.modifyDate = shipment.createDate;
     }
-    if (o.notify !== false) await this.notify(acct, storeId, batchId);
+    if (o.notify !== false) {
+      await this.deliver(acct, storeId, ['SHIP_NOTIFY', 'ITEM_SHIP_NOTIFY'], (event) => {
+        const items = event === 'ITEM_SHIP_NOTIFY' ? 'True' : 'False';
+        return `${this.baseUrl()}/shipments?batchId=${batchId}&includeShipmentItems=${items}`;
+      });
+    }
     return structuredClone(shipment);
   }
 
@@ -184,17 +189,14 @@ export class LabelDesk {
   }
 
   /**
-   * POSTs `{resource_url, resource_type}` to each SHIP_NOTIFY (and ITEM_SHIP_NOTIFY) hook whose store filter
-   * matches. No retry (V1's retry policy is undocumented); every outcome is recorded in `deliveries`.
+   * POSTs `{resource_url, resource_type}` to each hook of these events whose store filter matches. No retry (V1's
+   * retry policy is undocumented); every outcome is recorded in `deliveries`.
    */
-  private async notify(acct: AccountState, storeId: number | null, batchId: number): Promise<void> {
-    const hooks = acct.webhooks.filter(
-      (h) => (h.event === 'SHIP_NOTIFY' || h.event === 'ITEM_SHIP_NOTIFY') && (h.storeId === null || h.storeId === storeId),
-    );
+  async deliver(acct: AccountState, storeId: number | null, events: string[], resourceUrl: (event: string) => string): Promise<void> {
+    const hooks = acct.webhooks.filter((h) => events.includes(h.event) && (h.storeId === null || h.storeId === storeId));
     await Promise.all(
       hooks.map(async (h) => {
-        const items = h.event === 'ITEM_SHIP_NOTIFY' ? 'True' : 'False';
-        const body = { resource_url: `${this.baseUrl()}/shipments?batchId=${batchId}&includeShipmentItems=${items}`, resource_type: h.event };
+        const body = { resource_url: resourceUrl(h.event), resource_type: h.event };
         const d: WebhookDelivery = { webhookId: h.id, event: h.event, targetUrl: h.targetUrl, body, at: Date.now() };
         this.deliveries.push(d);
         try {

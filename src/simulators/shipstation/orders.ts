@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CLOSED_SHIPSTATION_STATUSES } from '../../domain/shipstation';
+import { CLOSED_STATUSES, returnedWeight } from './model';
 import { pacificDateTime } from './dates';
 import type { ModelState } from './errors';
 import type { AccountState, OrderRecord, SimOrder, SimOrderItem, SimState } from './state';
@@ -9,10 +9,25 @@ export type UpsertResult =
   | { ok: true; order: SimOrder; outcome: 'created' | 'updated' }
   | { ok: false; error: string; orderKey: string | null; orderId: number | null; orderNumber: string | null; modelState?: ModelState };
 
-/** Read-only in the Order model: whatever the caller sends for these is ignored. */
-const READ_ONLY = ['orderId', 'orderTotal', 'customerId', 'userId', 'externallyFulfilled', 'externallyFulfilledBy', 'createDate', 'modifyDate', 'notesToBuyer'];
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The Order and OrderItem models' fields (V1 reference). ShipStation drops whatever else a request carries, so the
+ * simulator does too: a field the connector invents is never echoed back as if ShipStation kept it.
+ */
+const ORDER_FIELDS = new Set([
+  'orderNumber', 'orderKey', 'orderDate', 'paymentDate', 'shipByDate', 'orderStatus', 'customerUsername', 'customerEmail',
+  'billTo', 'shipTo', 'items', 'amountPaid', 'taxAmount', 'shippingAmount', 'customerNotes', 'internalNotes', 'gift',
+  'giftMessage', 'paymentMethod', 'requestedShippingService', 'carrierCode', 'serviceCode', 'packageCode', 'confirmation',
+  'shipDate', 'holdUntilDate', 'weight', 'dimensions', 'insuranceOptions', 'internationalOptions', 'advancedOptions', 'tagIds',
+]);
+const ITEM_FIELDS = new Set([
+  'lineItemKey', 'sku', 'name', 'imageUrl', 'weight', 'quantity', 'unitPrice', 'taxAmount', 'shippingAmount',
+  'warehouseLocation', 'options', 'productId', 'fulfillmentSku', 'adjustment', 'upc',
+]);
+const only = (o: object, fields: Set<string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => fields.has(k)));
 
 function address(a: Record<string, unknown>) {
   return {
@@ -32,6 +47,17 @@ function address(a: Record<string, unknown>) {
   };
 }
 
+function customerIdOf(state: SimState, acct: AccountState, username: string | null | undefined): number | null {
+  const key = (username ?? '').trim().toLowerCase();
+  if (!key) return null;
+  let id = acct.customers.get(key);
+  if (id === undefined) {
+    id = state.nextId('customer');
+    acct.customers.set(key, id);
+  }
+  return id;
+}
+
 /**
  * The stored order: the full resource from the request (no partial updates), the model's defaults for what
  * was left out, and the read-only fields ShipStation computes.
@@ -40,11 +66,10 @@ function build(
   state: SimState,
   acct: AccountState,
   body: OrderInput,
-  keep: { orderId: number; orderKey: string; createDate: string; storeId: number; notesToBuyer: string | null; items: SimOrderItem[] },
+  keep: { orderId: number; orderKey: string; createDate: string; storeId: number; items: SimOrderItem[] },
 ): SimOrder {
   const now = pacificDateTime();
-  const input: Record<string, unknown> = { ...body };
-  for (const k of READ_ONLY) delete input[k];
+  const input = only(body, ORDER_FIELDS);
   const items: SimOrderItem[] = (body.items ?? []).map((it) => {
     // A line with the same lineItemKey keeps its orderItemId, as an edited line does in ShipStation.
     const prev = it.lineItemKey ? keep.items.find((p) => p.lineItemKey === it.lineItemKey) : undefined;
@@ -52,7 +77,6 @@ function build(
       lineItemKey: null,
       sku: null,
       imageUrl: null,
-      weight: null,
       unitPrice: 0,
       taxAmount: null,
       shippingAmount: null,
@@ -62,11 +86,12 @@ function build(
       fulfillmentSku: null,
       adjustment: false,
       upc: null,
-      ...it,
+      ...only(it, ITEM_FIELDS),
+      weight: returnedWeight(it.weight),
       orderItemId: prev?.orderItemId ?? state.nextId('item'),
       createDate: prev?.createDate ?? now,
       modifyDate: now,
-    } as SimOrderItem;
+    } as unknown as SimOrderItem;
   });
   // The model's full shape whatever was sent, and each customs line gets its read-only customsItemId.
   const intl = body.internationalOptions;
@@ -96,13 +121,13 @@ function build(
     confirmation: 'none',
     shipDate: null,
     holdUntilDate: null,
-    weight: { value: 0, units: 'ounces' },
     insuranceOptions: { provider: null, insureShipment: false, insuredValue: 0 },
     tagIds: null,
     externallyFulfilled: false,
     externallyFulfilledBy: null,
     labelMessages: null,
     ...input,
+    weight: returnedWeight(body.weight) ?? returnedWeight({ value: 0, units: 'ounces' }),
     dimensions: body.dimensions ?? null,
     internationalOptions,
     billTo: address(body.billTo),
@@ -113,9 +138,9 @@ function build(
     createDate: keep.createDate,
     modifyDate: now,
     orderTotal: round2(subtotal + (body.taxAmount ?? 0) + (body.shippingAmount ?? 0)),
-    customerId: null,
+    // Read-only: ShipStation makes a customer profile from `customerUsername` ("needed to create a customer profile").
+    customerId: customerIdOf(state, acct, body.customerUsername),
     userId: null,
-    notesToBuyer: keep.notesToBuyer,
     advancedOptions: {
       warehouseId: acct.warehouseId,
       nonMachinable: false,
@@ -172,7 +197,7 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
 
   if (target) {
     const old = target.order;
-    if (CLOSED_SHIPSTATION_STATUSES.includes(old.orderStatus)) {
+    if (CLOSED_STATUSES.includes(old.orderStatus)) {
       return reject(
         `Order ${old.orderNumber} (orderId ${old.orderId}) cannot be updated because it is ${old.orderStatus}. ` +
           'Only orders awaiting payment, awaiting shipment, pending fulfillment or on hold can be updated.',
@@ -184,7 +209,6 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
       orderKey: old.orderKey,
       createDate: old.createDate,
       storeId: old.advancedOptions?.storeId ?? state.manualStore(acct).storeId,
-      notesToBuyer: old.notesToBuyer,
       items: old.items,
     });
     attempt('updated', old.orderKey);
@@ -201,7 +225,6 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
     orderKey,
     createDate: pacificDateTime(),
     storeId: storeId ?? state.manualStore(acct).storeId,
-    notesToBuyer: null,
     items: [],
   });
   acct.orders.set(orderKey, { order, active: true });

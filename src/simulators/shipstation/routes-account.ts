@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { accountOf } from './auth';
-import { CARRIERS, carrierByCode } from './carriers';
+import { CARRIERS, carrierByCode, type SimCarrier } from './carriers';
 import { sendMessage, sendNoRoute } from './errors';
 import { intParam, param } from './query';
 import type { SimStore } from './state';
@@ -24,6 +24,22 @@ function storeJson(s: SimStore) {
     createDate: s.createDate,
     modifyDate: s.createDate,
     autoRefresh: false,
+    // A captured GET /stores list (agritheory's fixture) carries the key, blank; GET /stores/{id} fills it in.
+    statusMappings: null,
+  };
+}
+
+/** A carrier account as List Carriers and Get Carrier return it (the docs' examples' fields). */
+function carrierJson(c: SimCarrier, i: number) {
+  return {
+    name: c.name,
+    code: c.code,
+    accountNumber: c.accountNumber,
+    requiresFundedAccount: c.code === 'stamps_com',
+    balance: c.code === 'stamps_com' ? 100 : 0,
+    nickname: null,
+    shippingProviderId: 100_000 + i,
+    primary: true,
   };
 }
 
@@ -48,19 +64,18 @@ export function accountRoutes(): Router {
     });
   });
 
+  // List Carriers takes no parameters (the docs' `GET /carriers`, and the V1 OpenAPI's List carriers): a
+  // `carrierCode` sent along is ignored, as ShipStation ignores it; one carrier is `GET /carriers/getcarrier`.
   r.get('/carriers', (_req, res) => {
-    res.json(
-      CARRIERS.map((c, i) => ({
-        name: c.name,
-        code: c.code,
-        accountNumber: null,
-        requiresFundedAccount: c.code === 'stamps_com',
-        balance: c.code === 'stamps_com' ? 100 : 0,
-        nickname: null,
-        shippingProviderId: 100_000 + i,
-        primary: c.code === 'stamps_com',
-      })),
-    );
+    res.json(CARRIERS.map((c, i) => carrierJson(c, i)));
+  });
+
+  /** Get Carrier: "Retrieves the shipping carrier account details for the specified carrierCode". */
+  r.get('/carriers/getcarrier', (req, res) => {
+    const code = param(req, 'carrierCode');
+    const i = CARRIERS.findIndex((c) => c.code === code);
+    if (i < 0) return sendMessage(res, 400, `Invalid carrierCode '${code ?? ''}'.`);
+    res.json(carrierJson(CARRIERS[i], i));
   });
 
   const byCarrier = (key: 'services' | 'packages') =>

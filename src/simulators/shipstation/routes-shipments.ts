@@ -2,12 +2,21 @@ import express, { type Router } from 'express';
 import { accountOf } from './auth';
 import { inRange } from './dates';
 import { boolParam, dateParam, intParam, paginate, param, sortByField } from './query';
-import type { ShipmentRecord } from './state';
+import type { ShipmentRecord, SimOrderItem } from './state';
 
 const SORT_FIELDS: Record<string, (s: ShipmentRecord) => string> = {
   shipdate: (s) => s.shipment.shipDate,
   createdate: (s) => s.shipment.createDate,
 };
+
+/**
+ * A shipment's item as the docs' List Shipments example shows it: the order item's fields, without its dates and
+ * the amounts the example doesn't carry.
+ */
+const SHIPMENT_ITEM_FIELDS = ['orderItemId', 'lineItemKey', 'sku', 'name', 'imageUrl', 'weight', 'quantity', 'unitPrice', 'warehouseLocation', 'options', 'productId', 'fulfillmentSku'] as const;
+function shipmentItem(item: SimOrderItem): Record<string, unknown> {
+  return Object.fromEntries(SHIPMENT_ITEM_FIELDS.map((k) => [k, item[k] ?? null]));
+}
 
 /**
  * GET /shipments (reference §3.1): labels bought in ShipStation only, voided ones included (`voided: true`).
@@ -51,7 +60,7 @@ export function shipmentRoutes(): Router {
     const withItems = boolParam(req, 'includeShipmentItems');
     const p = paginate(req, list);
     res.json({
-      shipments: p.items.map((rec) => ({ ...rec.shipment, shipmentItems: withItems ? rec.items : null })),
+      shipments: p.items.map((rec) => ({ ...rec.shipment, shipmentItems: withItems ? rec.items.map(shipmentItem) : null })),
       total: p.total,
       page: p.page,
       pages: p.pages,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ShipStationDimensions, ShipStationOrder, ShipStationOrderItem, ShipStationShipment, ShipStationWeight } from '../../domain/shipstation';
+import type { Dimensions, Fulfillment, Order, OrderItem, Shipment, Weight } from './model';
 import { pacificDateTime } from './dates';
 
 export interface ShipStationSimAccount {
@@ -23,36 +23,30 @@ export interface SimWebhook {
   friendlyName?: string;
 }
 
-export type SimOrderItem = ShipStationOrderItem & { orderItemId: number; createDate: string; modifyDate: string };
+export type SimOrderItem = OrderItem & { orderItemId: number; createDate: string; modifyDate: string };
 
 /** An order as ShipStation stores and returns it: the request's fields plus the read-only ones. */
-export interface SimOrder extends ShipStationOrder {
+export interface SimOrder extends Order {
   orderId: number;
   createDate: string;
   modifyDate: string;
   orderTotal: number;
   items: SimOrderItem[];
-  /**
-   * The UI's "Notes To Buyer". Not in the documented V1 model (reference §3.4); this simulator exposes it on
-   * GET /orders and /orders/{id} as `notesToBuyer` (null when empty). Only `setNotesToBuyer` sets it, as only
-   * the UI can; createorder neither sets nor clears it.
-   */
-  notesToBuyer: string | null;
   carrierCode?: string | null;
   serviceCode?: string | null;
   shipDate?: string | null;
 }
 
 /** The shipment fields of a real SHIP_NOTIFY result (reference §3.2) beyond the connector's type. */
-export interface SimShipment extends ShipStationShipment {
+export interface SimShipment extends Shipment {
   userId: string;
   customerEmail: string | null;
   confirmation: string | null;
   warehouseId: number;
   marketplaceNotified: boolean;
   notifyErrorMessage: string | null;
-  weight: ShipStationWeight | null;
-  dimensions: ShipStationDimensions | null;
+  weight: Weight | null;
+  dimensions: Dimensions | null;
   insuranceOptions: { provider: string | null; insureShipment: boolean; insuredValue: number };
   advancedOptions: {
     billToParty: null;
@@ -89,7 +83,11 @@ export interface AccountState {
   stores: SimStore[];
   orders: Map<string, OrderRecord>;
   shipments: ShipmentRecord[];
+  /** Orders marked as shipped without a ShipStation label (POST /orders/markasshipped, or the UI). */
+  fulfillments: Fulfillment[];
   webhooks: SimWebhook[];
+  /** ShipStation's customer profiles, by `customerUsername`: each order of the same customer gets its customerId. */
+  customers: Map<string, number>;
 }
 
 export interface CreationAttempt {
@@ -100,7 +98,7 @@ export interface CreationAttempt {
   error?: string;
 }
 
-type IdKind = 'order' | 'item' | 'shipment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
+type IdKind = 'order' | 'item' | 'customer' | 'shipment' | 'fulfillment' | 'store' | 'webhook' | 'batch' | 'seller' | 'warehouse';
 
 /** Everything the simulator holds. IDs are unique across accounts, in ranges that look like ShipStation's. */
 export class SimState {
@@ -111,7 +109,9 @@ export class SimState {
   private readonly seq: Record<IdKind, number> = {
     order: 470_000_000,
     item: 780_000_000,
+    customer: 63_310_000,
     shipment: 271_000_000,
+    fulfillment: 33_974_000,
     store: 518_000,
     webhook: 300_000,
     batch: 144_000_000,
@@ -141,7 +141,9 @@ export class SimState {
       ],
       orders: new Map(),
       shipments: [],
+      fulfillments: [],
       webhooks: [],
+      customers: new Map(),
     };
     this.accounts.set(a.apiKey, acct);
     return acct;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOMS_CONTENTS, NON_DELIVERY_OPTIONS, SHIPSTATION_ORDER_STATUSES } from '../../domain/shipstation';
+import { CUSTOMS_CONTENTS, NON_DELIVERY_OPTIONS, ORDER_STATUSES } from './model';
 import type { ModelState } from './errors';
 
 const text = z.string().nullish();
@@ -74,7 +74,7 @@ export const orderSchema = z.looseObject({
   orderDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
   paymentDate: text,
   shipByDate: text,
-  orderStatus: z.enum(SHIPSTATION_ORDER_STATUSES),
+  orderStatus: z.enum(ORDER_STATUSES),
   customerUsername: text,
   customerEmail: text,
   billTo: address,
