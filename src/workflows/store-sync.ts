@@ -81,6 +81,8 @@ function importsOf(s: CarriedState): Activities['importOrders'] {
     heartbeatTimeout: '5 seconds',
     // No owner for this long (the account's workflow is not running): the pass fails visibly and backs off.
     scheduleToStartTimeout: '10 minutes',
+    // A page whose owner died is taken up by the next owner at once (its orders are a merchant's live ones).
+    retry: { ...IMPORT_OPTIONS.retry, initialInterval: '200 milliseconds' },
     taskQueue: shipstationAccountTaskQueue(workflowInfo().taskQueue, s.accountId),
   }).importOrders;
 }
