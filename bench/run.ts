@@ -3,6 +3,7 @@
  * ShipStation's real 40 requests/min limit) and writes bench/results.json. Not part of `npm test`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { multiWorker } from './multi-worker';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -18,6 +19,7 @@ import { commOf, cpuTicks, processTree, rssMb, workerProcessFor } from './proc';
 
 const quick = process.argv.includes('--quick');
 const manyOnly = process.argv.includes('--many-only');
+const multiOnly = process.argv.includes('--multi-only');
 /** Quick mode shrinks ShipStation's window to 10 s (same 40 requests): figures are scaled back to a minute. */
 const WINDOW_MS = quick ? 10_000 : 60_000;
 const PER_MIN = 60_000 / WINDOW_MS;
@@ -204,6 +206,14 @@ async function idleStores(stack: TestStack) {
 
 async function main() {
   log(`${quick ? 'QUICK mode: smaller counts, a 10 s ShipStation window (figures scaled to per-minute)' : 'full run'}`);
+  const file = join(__dirname, quick ? 'results.quick.json' : 'results.json');
+  if (multiOnly) {
+    // `--multi-only`: the multi-process scenario alone (bench/multi-worker.ts); the other figures are kept.
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...previous, ...(await multiWorker()) }, null, 2) + '\n');
+    log(`written to bench/${quick ? 'results.quick.json' : 'results.json'}`);
+    return;
+  }
   let stack = await startTestStack({ rateLimitWindowMs: WINDOW_MS });
   try {
     // `--many-only`: the agency scenario alone; the other figures are kept from the last results file.
@@ -290,12 +300,16 @@ async function main() {
         many_stores_reconcile: many.reconcile,
       },
     };
+    await stack.stop();
+    // Several workers and APIs, several accounts, one SIGKILL (bench/multi-worker.ts): its own stacks.
+    Object.assign(results, await multiWorker());
     console.table(Object.fromEntries(Object.entries(results).filter(([k]) => k !== 'details')));
     console.table(Object.fromEntries(Object.entries(results.details).filter(([, v]) => typeof v !== 'object')));
-    writeFileSync(join(__dirname, quick ? 'results.quick.json' : 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
     log(`written to bench/${quick ? 'results.quick.json' : 'results.json'}`);
   } finally {
-    await stack.stop();
+    // Stopped already before the multi-process scenario, unless something failed earlier.
+    await stack.stop().catch(() => undefined);
   }
 }
 
