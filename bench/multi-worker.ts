@@ -16,10 +16,16 @@ import { generateOrders } from '../src/simulators/ecwid/seed';
 import { MP_ECWID_SECRET, startMultiProcessStack, type MultiProcessStack } from '../src/stack/multi-process';
 import { eventually } from '../src/stack/local-stack';
 import type { AccountView } from '../src/api/routes/accounts';
-import { commOf, cpuTicks, processTree } from './proc';
+import { commOf, cpuTicks, processTree, threadTicks } from './proc';
+import { summarize } from './cpu-profile-summary';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
 const withSaturation = !process.argv.includes('--no-saturation');
+/** `--profile`: the scenario without the kill only, with the workers under `node --cpu-prof` (see cpu-profile-summary.ts). */
+const profile = process.argv.includes('--profile');
+const PROFILE_DIR = join(__dirname, '..', '.data', 'profiles');
 const ACCOUNTS = 3;
 const STORES_PER_ACCOUNT = quick ? 20 : 60;
 const WORKERS = 3;
@@ -44,7 +50,16 @@ interface Setup {
 }
 
 async function setUp(): Promise<Setup> {
-  const stack = await startMultiProcessStack({ workers: WORKERS, apis: APIS, accounts: ACCOUNTS });
+  if (profile) {
+    rmSync(PROFILE_DIR, { recursive: true, force: true });
+    mkdirSync(PROFILE_DIR, { recursive: true });
+  }
+  const stack = await startMultiProcessStack({
+    workers: WORKERS,
+    apis: APIS,
+    accounts: ACCOUNTS,
+    ...(profile ? { workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
+  });
   const storesOf = new Map<string, number[]>();
   const keyOfStore = new Map<number, string>();
   let storeId = 20_000;
@@ -87,6 +102,17 @@ function workerIndexOf(s: MultiProcessStack, owner: string | undefined): number 
   return i >= 0 ? i : undefined;
 }
 
+/** CPU the stack spends per second while no order comes (ms of CPU per second of wall time). */
+async function idleCpu(s: MultiProcessStack, seconds: number): Promise<Record<string, number>> {
+  const t0 = ticksByKind(s);
+  const start = Date.now();
+  await sleep(seconds * 1000);
+  const t1 = ticksByKind(s);
+  const wall = (Date.now() - start) / 1000;
+  const per = (k: 'temporal' | 'workers' | 'apis') => Number((((t1[k] - t0[k]) * 10) / wall).toFixed(1));
+  return { temporal: per('temporal'), workers: per('workers'), apis: per('apis'), total: Number((per('temporal') + per('workers') + per('apis')).toFixed(1)) };
+}
+
 interface LoadResult {
   orders: number;
   delivered: number;
@@ -100,6 +126,7 @@ interface LoadResult {
   wrongAccount: number;
   cpuMsPerOrder: number;
   cpuMsPerOrderByKind: Record<string, number>;
+  workerCpuMsPerOrderByThread: Record<string, number>;
   killed?: { worker: number; accountsOwned: number; atS: number };
 }
 
@@ -115,6 +142,8 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
     createTimestamp: Math.floor(Date.now() / 1000) - 60,
   }));
   const ticks0 = ticksByKind(stack);
+  const workerPids = () => stack.workers.flatMap((c) => (c?.pid ? processTree(c.pid) : []));
+  const threads0 = threadTicks(workerPids());
   const sent = new Map<string, { at: number; apiKey: string }>();
   const reqs0 = stack.shipstation.requests.entries.length;
   const attempts0 = stack.shipstation.creationAttempts.length;
@@ -165,6 +194,14 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
     250,
   ).catch(() => undefined);
   const ticks1 = ticksByKind(stack);
+  // Where the workers' CPU went, by thread (the SDK's Rust core runs on its own threads, invisible to a JS profile).
+  const threads1 = threadTicks(workerPids());
+  const workerThreads = Object.fromEntries(
+    [...threads1.entries()]
+      .map(([name, t]) => [name, Number((((t - (threads0.get(name) ?? 0)) * 10) / Math.max(1, sent.size)).toFixed(1))] as const)
+      .filter(([, ms]) => ms > 0.1)
+      .sort((a, b) => b[1] - a[1]),
+  );
   // Ticks are 10 ms. A killed worker's CPU until the kill still counts.
   const cpuMs = {
     temporal: (ticks1.temporal - ticks0.temporal) * 10,
@@ -190,6 +227,7 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
     writtenTwice: [...perKey.values()].filter((c) => c > 1).length,
     wrongAccount: attempts.filter((a) => a.apiKey !== sent.get(a.orderKey)!.apiKey).length,
     cpuMsPerOrder: created.size > 0 ? (cpuTicksUsed * 10) / created.size : NaN,
+    workerCpuMsPerOrderByThread: workerThreads,
     cpuMsPerOrderByKind: Object.fromEntries(Object.entries(cpuMs).map(([k, v]) => [k, Number((v / Math.max(1, created.size)).toFixed(1))])),
     ...(killed ? { killed } : {}),
   };
@@ -231,10 +269,12 @@ async function labelBatch(setup: Setup) {
 
 export async function multiWorker(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
-  for (const kill of [false, true]) {
+  for (const kill of profile ? [false] : [false, true]) {
     log(`${kill ? 'with' : 'without'} a SIGKILL: ${WORKERS} workers, ${APIS} APIs, ${ACCOUNTS} accounts × ${STORES_PER_ACCOUNT} stores, ${PER_SECOND} orders/s for ${SECONDS} s…`);
     const setup = await setUp();
     try {
+      // What the stack spends doing nothing (pollers, lease heartbeats, timers), to tell it from what an order costs.
+      const idle = kill ? undefined : await idleCpu(setup.stack, quick ? 10 : 30);
       const r = await webhookLoad(setup, { perSecond: PER_SECOND, seconds: SECONDS, killAtS: kill ? KILL_AT_S : undefined, seed: kill ? 77 : 76 });
       log(`  ${JSON.stringify(r)}`);
       if (!kill) {
@@ -249,7 +289,19 @@ export async function multiWorker(): Promise<Record<string, unknown>> {
           multi_worker_wrong_account: r.wrongAccount,
           stack_cpu_ms_per_order: Number(r.cpuMsPerOrder.toFixed(1)),
           stack_cpu_ms_per_order_by_process: r.cpuMsPerOrderByKind,
+          worker_cpu_ms_per_order_by_thread: r.workerCpuMsPerOrderByThread,
+          stack_idle_cpu_ms_per_s: idle,
+          // The load ran SECONDS at PER_SECOND orders a second: take away what idling would have cost meanwhile.
+          stack_cpu_ms_per_order_above_idle: idle !== undefined ? Number((r.cpuMsPerOrder - idle.total / PER_SECOND).toFixed(1)) : undefined,
         });
+        if (profile) {
+          // A profile is written when the process exits normally: stop the workers gently.
+          await Promise.all(setup.stack.workers.map((_, i) => setup.stack.killWorker(i, 'SIGTERM')));
+          await sleep(5_000); // the worker (a child of tsx) writes its profile as it exits
+          const summary = summarize(PROFILE_DIR);
+          log(`worker CPU profile (${PROFILE_DIR}): ${JSON.stringify(summary, null, 2)}`);
+          return { ...results, worker_cpu_profile: summary };
+        }
         log(`label batch: ${LABELS} labels over ${ACCOUNTS} accounts…`);
         const labels = await labelBatch(setup);
         log(`  ${JSON.stringify(labels)}`);

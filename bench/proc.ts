@@ -74,3 +74,26 @@ export async function workerProcessFor(stack: TestStack, env: Record<string, str
     ...env,
   });
 }
+
+/** CPU ticks of each thread of `pids`, by thread name (`/proc/<pid>/task/<tid>/comm`: node's main thread, V8 and libuv workers, the Temporal core's tokio threads…). */
+export function threadTicks(pids: number[]): Map<string, number> {
+  const by = new Map<string, number>();
+  for (const pid of pids) {
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim().replace(/\d+$/, '#');
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+        by.set(comm, (by.get(comm) ?? 0) + Number(f[11]) + Number(f[12]));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return by;
+}

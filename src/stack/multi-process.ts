@@ -56,6 +56,8 @@ export async function startMultiProcessStack(opts: {
   rateLimitPerMinute?: number;
   rateLimitWindowMs?: number;
   workerEnv?: Record<string, string>;
+  /** Node flags of the worker processes (e.g. `--cpu-prof`). */
+  workerNodeFlags?: string[];
 }): Promise<MultiProcessStack> {
   const env = await startTemporal();
   const client = encryptedClient(env);
@@ -76,7 +78,7 @@ export async function startMultiProcessStack(opts: {
   };
   const workers: (ChildProcess | undefined)[] = [];
   const startWorker = (i: number) => {
-    const w = spawnWorkerProcess({ ...common, ...opts.workerEnv });
+    const w = spawnWorkerProcess({ ...common, ...opts.workerEnv }, { nodeFlags: opts.workerNodeFlags });
     workers[i] = w;
     return w;
   };

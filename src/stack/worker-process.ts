@@ -7,8 +7,9 @@ const ROOT = join(__dirname, '..', '..');
  * `npm run worker` as a child process (chaos tests, the shared-budget test, the idle benchmark), in its own
  * process group: tsx runs the worker in a grandchild, and `killWorkerProcess` must take both down.
  */
-export function spawnWorkerProcess(env: Record<string, string>, opts: { stderr?: 'inherit' | 'on-failure' } = {}): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'worker', 'main.ts')], {
+export function spawnWorkerProcess(env: Record<string, string>, opts: { stderr?: 'inherit' | 'on-failure'; nodeFlags?: string[] } = {}): ChildProcess {
+  // Node flags (e.g. --cpu-prof, which NODE_OPTIONS refuses) go before the script: tsx hands them to the worker's node.
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...(opts.nodeFlags ?? []), join(ROOT, 'src', 'worker', 'main.ts')], {
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'ignore', opts.stderr === 'on-failure' ? 'pipe' : 'inherit'],
     detached: true,
