@@ -60,6 +60,15 @@ async function setUp(): Promise<Setup> {
     accounts: ACCOUNTS,
     ...(profile ? { workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
+  try {
+    return await connectStores(stack);
+  } catch (err) {
+    await stack.stop(); // leave no process behind
+    throw err;
+  }
+}
+
+async function connectStores(stack: MultiProcessStack): Promise<Setup> {
   const storesOf = new Map<string, number[]>();
   const keyOfStore = new Map<number, string>();
   let storeId = 20_000;

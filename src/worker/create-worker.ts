@@ -84,7 +84,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
     // A worker that died leaves its cached workflows' tasks on its sticky queue: fall back to another worker soon.
-    stickyQueueScheduleToStartTimeout: '3 seconds',
+    stickyQueueScheduleToStartTimeout: '5 seconds',
     // Long-running workflows move to the current version (their changes are patched); short ones are PINNED in
     // their own files (setWorkflowOptions).
     ...(opts.deployment
