@@ -1,3 +1,4 @@
+import { workerProcessFor } from '../../bench/proc';
 import { createHash } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -7,11 +8,11 @@ import { shipstationAccountId, withHeartbeats, type ActivityDeps } from '../../s
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { canonicalShipNoticeUrl } from '../../src/domain/shipment-notice';
 import { basicAuth } from '../../src/simulators/shipstation';
-import { killWorkerProcess, spawnWorkerProcess } from '../../src/stack/worker-process';
+import { killWorkerProcess } from '../../src/stack/worker-process';
 import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5301;
 const TOKEN = 'secret_store_5301_token';
@@ -158,22 +159,21 @@ describe('SHIP_NOTIFY paging: bounded and resumable', () => {
     await eventually(() => orders.every((o) => stack.ecwid.getOrder(STORE, o.id!)?.trackingNumber === `B${o.id}-49`), 180_000, 1000);
   }, 400_000);
 
-  test('a worker SIGKILLed in the middle of a 5,000-label batch: the next attempt resumes from the page Temporal recorded', async () => {
+  test('a worker SIGKILLed in the middle of a 5,000-label batch, the account busy with imports: the next attempt resumes from the page Temporal recorded', async () => {
     const BATCH = 880003;
     const orders = await labelledOrders(50, 100, BATCH);
+    // Another store's new orders keep the account's budget busy while the batch is read (same owner, same queue).
+    const imports: string[] = [];
+    const importSome = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const o = stack.ecwid.upsertOrder(OTHER_STORE, order());
+        imports.push(`ecwid-${OTHER_STORE}-${o.id}`);
+        expect((await stack.ecwid.sendWebhook(OTHER_STORE, 'order.created', { orderId: o.id })).status).toBe(200);
+      }
+    };
     // The notice is read by `npm run worker` in its own process, which is then killed (no goodbye to Temporal).
-    await stack.stopWorker();
-    const worker = spawnWorkerProcess({
-      TEMPORAL_ADDRESS: stack.env.address,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ECWID_API_URL: stack.ecwid.url,
-      SHIPSTATION_API_URL: stack.shipstation.url,
-      SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
-      SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-      SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PUBLIC_URL: stack.apiUrl,
-    });
+    // Unversioned, like the stack's own worker that takes over after the kill (a versioned worker would pin the notice to its version).
+    const worker = await workerProcessFor(stack, { WORKER_VERSIONING: 'false' });
     try {
       // Slow pages (8 s each): the paging outlasts the SDK's heartbeat throttling (48 s for a 60 s timeout), so
       // Temporal holds a recorded page when the worker dies.
@@ -186,6 +186,7 @@ describe('SHIP_NOTIFY paging: bounded and resumable', () => {
       const hash = createHash('sha256').update(canonicalShipNoticeUrl(resourceUrl)!).digest('hex').slice(0, 24);
       const handle = stack.client.workflow.getHandle(`ship-notify:${ACCOUNT_ID}:${hash}`);
       const codec = new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY));
+      await importSome(20);
 
       // What Temporal has recorded of the activity's progress (the details a retry gets).
       const recorded = await eventually(
@@ -206,8 +207,9 @@ describe('SHIP_NOTIFY paging: bounded and resumable', () => {
       expect(beforeKill[0]).toBe(1);
       expect(beforeKill).not.toContain(10);
 
-      // Another worker takes the activity over once its heartbeat times out.
+      // Another worker takes the activity over once its heartbeat times out, while more orders come.
       await stack.startWorker();
+      await importSome(20);
       const result = (await handle.result()) as { routed?: number };
       expect(result.routed).toBe(5000);
       const afterKill = batchReads(BATCH, killedAt).map((r) => Number(r.query.page));
@@ -215,6 +217,10 @@ describe('SHIP_NOTIFY paging: bounded and resumable', () => {
       expect(afterKill).not.toContain(1);
       expect(afterKill.at(-1)).toBe(10);
       await eventually(() => orders.every((o) => stack.ecwid.getOrder(STORE, o.id!)?.trackingNumber === `B${o.id}-99`), 180_000, 1000);
+      // Every import made it, once each, beside the batch.
+      await eventually(() => imports.every((k) => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(k)), 60_000, 500);
+      const created = stack.shipstation.creationAttempts.filter((a) => imports.includes(a.orderKey) && a.outcome === 'created');
+      expect(created).toHaveLength(imports.length);
     } finally {
       stack.shipstation.faults.clear();
       await killWorkerProcess(worker, 'SIGKILL');
