@@ -20,7 +20,8 @@ export interface ActivityDeps {
   /** The worker's ShipStation account, used by connections that don't bring their own. */
   defaultShipStation?: ShipStationCredentials;
   publicUrl?: string;
-  shipstationWebhookSecret?: string;
+  /** SHIPSTATION_WEBHOOK_KEY: signs each account's SHIP_NOTIFY target (see connections/ship-notify-target.ts). */
+  shipstationWebhookKey?: string;
   logger: Logger;
   /** Temporal client, to signal shipment workflows from reconciliation. */
   temporal?: Client;

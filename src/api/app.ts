@@ -32,7 +32,9 @@ export interface AppOptions {
   ecwidOAuthUrl: string;
   /** Base URL Ecwid and ShipStation reach (OAuth redirect, webhooks). */
   publicUrl: string;
-  shipstationWebhookSecret?: string;
+  /** SHIPSTATION_WEBHOOK_KEY and SHIPSTATION_WEBHOOK_OLD_KEYS: verify each account's SHIP_NOTIFY signature. */
+  shipstationWebhookKey?: string;
+  shipstationWebhookOldKeys?: string[];
   defaultPollIntervalSeconds: number;
   codec: PayloadCodec;
   temporalUiOrigin: string;
@@ -71,7 +73,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     }),
   );
 
-  // Request IDs in every log line; the query string is never logged (the ShipStation webhook secret is in it).
+  // Request IDs in every log line; the query string is never logged (an account's SHIP_NOTIFY signature is in it).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = (req.header('x-request-id') ?? '').slice(0, 64) || randomUUID();
     res.setHeader('X-Request-Id', id);
@@ -122,7 +124,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use(ecwidWebhookRoutes({ clientSecret: opts.ecwidClientSecret, client: opts.client, taskQueue: opts.taskQueue, logger: opts.logger }));
   app.use(
     shipstationWebhookRoutes({
-      secret: opts.shipstationWebhookSecret,
+      keys: opts.shipstationWebhookKey ? { current: opts.shipstationWebhookKey, old: opts.shipstationWebhookOldKeys ?? [] } : undefined,
       shipstationApiUrl: opts.shipstationApiUrl,
       client: opts.client,
       taskQueue: opts.taskQueue,

@@ -221,17 +221,18 @@ function build(): Json {
           tags: ['webhooks'],
           summary: 'ShipStation SHIP_NOTIFY',
           description:
-            'The target of a ShipStation account\'s one subscription (`account`): the shipments are read once and routed by orderKey to their stores\' orders. `store` is the form of the older per-store subscriptions, which keeps working until they are replaced.',
+            'The target of a ShipStation account\'s one subscription: `sig` is the account\'s own signature (HMAC of its ID under SHIPSTATION_WEBHOOK_KEY), so a URL read in one merchant\'s settings is worthless for any other account. The shipments are read once and routed by orderKey to the account\'s stores\' orders. The retired forms (`store`, `secret`) get 410.',
           parameters: [
-            { name: 'secret', in: 'query', required: true, schema: { type: 'string' }, description: 'SHIPSTATION_WEBHOOK_SECRET' },
-            { name: 'account', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' }, description: 'ShipStation account ID (this or `store`)' },
-            { name: 'store', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID (older per-store subscriptions)' },
+            { name: 'account', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' }, description: 'ShipStation account ID' },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string', minLength: 32, maxLength: 32 }, description: 'The account\'s signature (set by the connector when it subscribes)' },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
           responses: {
             '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean' }, ignored: { type: 'string' } } }, 'Accepted'),
             '400': error('Invalid body, or a resource_url outside ShipStation or naming no labels (`/shipments` with `batchId`, `orderId`, `orderNumber` or `trackingNumber`); its paging is ignored'),
-            '401': error('Bad secret'),
+            '401': error('Missing or wrong signature for this account'),
+            '404': error('No running account by this ID (no connected store): nothing is read'),
+            '410': error('A retired target form (`store=` or `secret=`): its subscription is replaced by the account\'s signed one'),
             '503': error('Not configured, or Temporal unreachable'),
           },
         },

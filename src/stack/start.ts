@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const dataDir = loadEnv({ START_DATA_DIR: raw.START_DATA_DIR }).START_DATA_DIR ?? join(root, '.data');
   raw.ADMIN_TOKEN ??= devSecret(dataDir, 'admin-token', randomToken());
   raw.ENCRYPTION_KEY ??= devSecret(dataDir, 'encryption-key', randomKey);
-  raw.SHIPSTATION_WEBHOOK_SECRET ??= devSecret(dataDir, 'shipstation-webhook-secret', randomToken(32));
+  raw.SHIPSTATION_WEBHOOK_KEY ??= devSecret(dataDir, 'shipstation-webhook-key', randomToken(32));
   const port = Number(raw.PORT ?? 3000);
   // A development stack holds tenants' credentials: reachable from this machine only, unless told otherwise.
   raw.API_BIND_ADDRESS ??= '127.0.0.1';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       shipstationApiUrl: env.SHIPSTATION_API_URL,
       defaultShipStation: { apiKey: env.SHIPSTATION_API_KEY!, apiSecret: env.SHIPSTATION_API_SECRET! },
       publicUrl: env.PUBLIC_URL,
-      shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      shipstationWebhookKey: env.SHIPSTATION_WEBHOOK_KEY,
       shipstationRequestsPerMinute: env.SHIPSTATION_REQUESTS_PER_MINUTE,
       logger,
     },
@@ -108,7 +108,8 @@ async function main(): Promise<void> {
     ecwidClientId: env.ECWID_CLIENT_ID,
     ecwidOAuthUrl: env.ECWID_OAUTH_URL,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+    shipstationWebhookKey: env.SHIPSTATION_WEBHOOK_KEY,
+    shipstationWebhookOldKeys: env.SHIPSTATION_WEBHOOK_OLD_KEYS,
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: `http://localhost:${uiPort}`,

@@ -51,6 +51,12 @@ const ACCOUNT_CALLS = {
  */
 export const ACCOUNT_OWNS_TRAFFIC = 'account-owns-traffic';
 
+/**
+ * Runs that recorded this marker re-subscribe at their first turn after the upgrade that signs each account's
+ * SHIP_NOTIFY target (connections/ship-notify-target.ts), instead of at the next daily check.
+ */
+export const SIGNED_SHIP_NOTIFY_TARGET = 'signed-ship-notify-target';
+
 /** The account's activities, run by its owner (its task queue), or by any worker in runs begun before the lease. */
 function accountCalls(accountId: string, leased: boolean) {
   if (!leased) return proxyActivities<Activities>(ACCOUNT_CALLS);
@@ -119,6 +125,8 @@ export interface AccountCarried {
   lease?: BudgetLease;
   owner?: AccountOwner;
   ownerChanges?: number;
+  /** The subscription was ensured with the account's signed target (SIGNED_SHIP_NOTIFY_TARGET) in this or an earlier run. */
+  signedTarget?: boolean;
 }
 
 function freshCarried(): AccountCarried {
@@ -283,6 +291,12 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   takeLease();
 
   for (;;) {
+    if (!c.signedTarget && patched(SIGNED_SHIP_NOTIFY_TARGET)) {
+      // The first turn after the upgrade re-subscribes now rather than at the daily check: the old target carried
+      // the retired shared secret, which the API refuses (reconciliation brings labels meanwhile).
+      c.signedTarget = true;
+      c.nextSubscribeAt = undefined;
+    }
     if (!leased && patched(ACCOUNT_OWNS_TRAFFIC)) {
       leased = true;
       ({ ensureAccountShipNotify, removeAccountShipNotify, reconcileAccountShipments } = accountCalls(input.accountId, true));

@@ -11,7 +11,7 @@ import { killWorkerProcess, spawnWorkerProcess } from '../../src/stack/worker-pr
 import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { TEST_ENCRYPTION_KEY } from '../helpers/temporal';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, WEBHOOK_KEY, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5301;
 const TOKEN = 'secret_store_5301_token';
@@ -171,7 +171,7 @@ describe('SHIP_NOTIFY paging: bounded and resumable', () => {
       SHIPSTATION_API_URL: stack.shipstation.url,
       SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
       SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-      SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      SHIPSTATION_WEBHOOK_KEY: WEBHOOK_KEY,
       PUBLIC_URL: stack.apiUrl,
     });
     try {

@@ -1,0 +1,112 @@
+import { shipstationAccountId } from '../../src/activities/deps';
+import type { AccountView } from '../../src/api/routes/accounts';
+import { loadEnv } from '../../src/config/env';
+import { accountShipNotifyUrl, accountWebhookSignature, verifyAccountSignature } from '../../src/connections/ship-notify-target';
+import { basicAuth } from '../../src/simulators/shipstation';
+import type { ConnectionStatus } from '../../src/workflows/definitions';
+import { importableOrder } from '../helpers/orders';
+import { SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } from '../helpers/stack';
+
+/**
+ * Tenants and credentials (issue #19), on the full stack: real dev server, worker, API and simulators.
+ * Account A is the operator's default ShipStation account; B is a merchant's own.
+ */
+const A = shipstationAccountId(SS_ACCOUNT.apiKey);
+const B_KEYS = { apiKey: 'tenant-b-key-1', apiSecret: 'tenant-b-secret-1' };
+const B = shipstationAccountId(B_KEYS.apiKey);
+const [STORE_A, STORE_B] = [71_001, 71_002];
+const token = (storeId: number) => `secret_token_${storeId}`;
+const key = (storeId: number, orderId: string) => `ecwid-${storeId}-${orderId}`;
+const order = (id: string) => importableOrder({ id, createTimestamp: Math.floor(Date.now() / 1000) - 900 });
+
+describe('tenants and credentials (full stack)', () => {
+  let stack: TestStack;
+  const ss = () => stack.shipstation.requests.entries;
+  const account = async (id: string): Promise<AccountView> => {
+    const res = await stack.api(`/accounts/${id}`);
+    if (res.status !== 200) throw new Error(`GET /accounts/${id} answered ${res.status}`);
+    return (await res.json()) as AccountView;
+  };
+  const connection = async (storeId: number): Promise<ConnectionStatus> => (await (await stack.api(`/connections/${storeId}`)).json()) as ConnectionStatus;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ rateLimitWindowMs: 10_000 });
+    stack.shipstation.addAccount(B_KEYS);
+    for (const storeId of [STORE_A, STORE_B]) stack.ecwid.addStore({ storeId, token: token(storeId), plan: 'BUSINESS', weightUnit: 'POUND' });
+    stack.ecwid.upsertOrder(STORE_B, order('B-1'));
+    const connect = (storeId: number, extra: Record<string, unknown> = {}) =>
+      stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: token(storeId), ...extra }) });
+    expect((await connect(STORE_A)).status).toBe(201);
+    expect((await connect(STORE_B, { shipstationApiKey: B_KEYS.apiKey, shipstationApiSecret: B_KEYS.apiSecret })).status).toBe(201);
+    await eventually(async () => (await account(A).catch(() => undefined))?.subscription.state === 'subscribed', 30_000, 300);
+    await eventually(async () => (await account(B).catch(() => undefined))?.subscription.state === 'subscribed', 30_000, 300);
+    await eventually(() => stack.shipstation.ordersByKey(B_KEYS.apiKey).has(key(STORE_B, 'B-1')), 30_000, 300);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("each account's SHIP_NOTIFY target carries its own signature, no shared secret", () => {
+    const [hookA] = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
+    const [hookB] = stack.shipstation.webhooks(B_KEYS.apiKey);
+    const a = new URL(hookA.targetUrl);
+    const b = new URL(hookB.targetUrl);
+    expect([...a.searchParams.keys()].sort()).toEqual(['account', 'sig']);
+    expect(a.searchParams.get('account')).toBe(A);
+    expect(b.searchParams.get('account')).toBe(B);
+    expect(a.searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, A));
+    expect(a.searchParams.get('sig')).not.toBe(b.searchParams.get('sig'));
+  });
+
+  test("a SHIP_NOTIFY forged from A's URL for B, or for B's store, is refused: no call with B's key, no workflow", async () => {
+    // B's label, which a forger would like the connector to fetch (spending B's budget) or route.
+    await stack.shipstation.createLabel(B_KEYS.apiKey, key(STORE_B, 'B-1'), { trackingNumber: 'FORGED-1', notify: false });
+    const [hookA] = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
+    const fromA = new URL(hookA.targetUrl);
+    const swapped = new URL(fromA);
+    swapped.searchParams.set('account', B);
+    const withStore = new URL(fromA);
+    withStore.searchParams.set('store', String(STORE_B));
+    const withStoreOnly = new URL(`${stack.apiUrl}/webhooks/shipstation`);
+    withStoreOnly.searchParams.set('store', String(STORE_B));
+    withStoreOnly.searchParams.set('sig', fromA.searchParams.get('sig')!);
+    const oldForm = `${stack.apiUrl}/webhooks/shipstation?secret=anything-at-all-0123456789&account=${B}`;
+    const unknown = accountShipNotifyUrl(stack.apiUrl, WEBHOOK_KEY, 'abcdefabcdef0123'); // signed, but no such account
+    const noSig = `${stack.apiUrl}/webhooks/shipstation?account=${B}`;
+    const body = JSON.stringify({ resource_url: `${stack.shipstation.url}/shipments?batchId=1`, resource_type: 'SHIP_NOTIFY' });
+    const before = ss().length;
+    const statuses: Record<string, number> = {};
+    for (const [name, url] of Object.entries({ swapped, withStore, withStoreOnly, oldForm, unknown, noSig })) {
+      statuses[name] = (await fetch(String(url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status;
+    }
+    expect(statuses).toEqual({ swapped: 401, withStore: 410, withStoreOnly: 410, oldForm: 410, unknown: 404, noSig: 401 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const authB = basicAuth(B_KEYS.apiKey, B_KEYS.apiSecret);
+    expect(ss().slice(before).filter((e) => e.headers.authorization === authB && e.path === '/shipments')).toHaveLength(0);
+    expect((await stack.client.workflow.count(`WorkflowType = 'shipNotify'`)).count).toBe(0);
+    // A's own URL, unchanged, is accepted.
+    expect((await fetch(hookA.targetUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status).toBe(200);
+    expect(await connection(STORE_B)).toMatchObject({ state: 'active' });
+  });
+});
+
+describe('webhook key configuration (pure)', () => {
+  const base = { ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+  test('the retired shared secret alone stops the process with a message naming the new variable', () => {
+    expect(() => loadEnv({ ...base, SHIPSTATION_WEBHOOK_SECRET: 'x'.repeat(30) })).toThrow(/SHIPSTATION_WEBHOOK_KEY/);
+  });
+  test('keys of different jobs must differ', () => {
+    const same = 'same-value-for-two-jobs-0123456789abcdef';
+    expect(() => loadEnv({ ...base, ADMIN_TOKEN: same, SHIPSTATION_WEBHOOK_KEY: same })).toThrow(/ADMIN_TOKEN, SHIPSTATION_WEBHOOK_KEY: must differ/);
+    expect(loadEnv({ ...base, ADMIN_TOKEN: 'admin-token-0123456789', SHIPSTATION_WEBHOOK_KEY: same, SHIPSTATION_WEBHOOK_OLD_KEYS: `${'o'.repeat(32)}, ${'p'.repeat(40)}` }).SHIPSTATION_WEBHOOK_OLD_KEYS).toEqual([
+      'o'.repeat(32),
+      'p'.repeat(40),
+    ]);
+  });
+  test('a signature verifies under the current or an old key only, and only for its account', () => {
+    const sig = accountWebhookSignature('old-key-0123456789abcdef0123456789', 'abcdef0123456789');
+    expect(verifyAccountSignature({ current: 'new-key-0123456789abcdef0123456789', old: ['old-key-0123456789abcdef0123456789'] }, 'abcdef0123456789', sig)).toBe(true);
+    expect(verifyAccountSignature({ current: 'new-key-0123456789abcdef0123456789' }, 'abcdef0123456789', sig)).toBe(false);
+    expect(verifyAccountSignature({ current: 'old-key-0123456789abcdef0123456789' }, '0123456789abcdef', sig)).toBe(false);
+  });
+});
