@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../logging/logger';
 import { ConnectionService } from '../connections/connection-service';
+import { AccountService } from '../connections/shipstation-accounts';
 import { registry } from '../observability/metrics';
 import { requireAdmin } from './auth';
 import { accountRoutes } from './routes/accounts';
@@ -99,11 +100,13 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     next();
   });
 
+  const accounts = new AccountService({ client: opts.client, shipstationApiUrl: opts.shipstationApiUrl });
   const service = new ConnectionService({
     client: opts.client,
     taskQueue: opts.taskQueue,
     ecwidApiUrl: opts.ecwidApiUrl,
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
+    accounts,
   });
   // One count of failed logins and bearer tokens per process, whichever route they are tried on.
   const throttle = new AuthThrottle();
@@ -150,7 +153,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
   app.use('/accounts', admin);
-  app.use(accountRoutes({ client: opts.client }));
+  app.use(accountRoutes({ accounts, service }));
   app.use(
     merchantAppRoutes({
       service,

@@ -2,6 +2,7 @@ import { shipstationAccountId } from '../../src/activities/deps';
 import type { AccountView } from '../../src/api/routes/accounts';
 import { loadEnv } from '../../src/config/env';
 import { accountShipNotifyUrl, accountWebhookSignature, verifyAccountSignature } from '../../src/connections/ship-notify-target';
+import { shipstationCredentialsRefused } from '../../src/observability/metrics';
 import { basicAuth } from '../../src/simulators/shipstation';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
@@ -14,7 +15,7 @@ import { SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } f
 const A = shipstationAccountId(SS_ACCOUNT.apiKey);
 const B_KEYS = { apiKey: 'tenant-b-key-1', apiSecret: 'tenant-b-secret-1' };
 const B = shipstationAccountId(B_KEYS.apiKey);
-const [STORE_A, STORE_B] = [71_001, 71_002];
+const [STORE_A, STORE_B, STORE_C] = [71_001, 71_002, 71_003];
 const token = (storeId: number) => `secret_token_${storeId}`;
 const key = (storeId: number, orderId: string) => `ecwid-${storeId}-${orderId}`;
 const order = (id: string) => importableOrder({ id, createTimestamp: Math.floor(Date.now() / 1000) - 900 });
@@ -82,12 +83,101 @@ describe('tenants and credentials (full stack)', () => {
     expect(statuses).toEqual({ swapped: 401, withStore: 410, withStoreOnly: 410, oldForm: 410, unknown: 404, noSig: 401 });
     await new Promise((r) => setTimeout(r, 1_000));
     const authB = basicAuth(B_KEYS.apiKey, B_KEYS.apiSecret);
-    expect(ss().slice(before).filter((e) => e.headers.authorization === authB && e.path === '/shipments')).toHaveLength(0);
+    // (B's own reconciliation reads /shipments by date: a forged notice would read its batch.)
+    expect(ss().slice(before).filter((e) => e.headers.authorization === authB && e.path === '/shipments' && e.query.batchId !== undefined)).toHaveLength(0);
     expect((await stack.client.workflow.count(`WorkflowType = 'shipNotify'`)).count).toBe(0);
     // A's own URL, unchanged, is accepted.
     expect((await fetch(hookA.targetUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status).toBe(200);
     expect(await connection(STORE_B)).toMatchObject({ state: 'active' });
   });
+
+  test('a wrong secret for an existing account is refused and the account keeps working; another working secret needs the explicit replace', async () => {
+    stack.ecwid.addStore({ storeId: STORE_C, token: token(STORE_C), plan: 'BUSINESS', weightUnit: 'POUND' });
+    const connectC = (extra: Record<string, unknown>) =>
+      stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE_C, ecwidAccessToken: token(STORE_C), ...extra }) });
+    const typo = await connectC({ shipstationApiKey: B_KEYS.apiKey, shipstationApiSecret: 'tenant-b-secret-typo' });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toMatchObject({ error: 'shipstation_credentials_refused', message: expect.stringMatching(/ShipStation refused this API key and secret/) });
+    expect((await stack.api(`/connections/${STORE_C}`)).status).toBe(404);
+    // The account keeps its pair and its stores keep importing.
+    stack.ecwid.upsertOrder(STORE_B, order('B-AFTER-TYPO'));
+    await stack.api(`/connections/${STORE_B}/sync`, { method: 'POST' });
+    await eventually(() => stack.shipstation.ordersByKey(B_KEYS.apiKey).has(key(STORE_B, 'B-AFTER-TYPO')), 30_000, 300);
+    expect((await account(B)).credentialsHealth).toBe('ok');
+
+    // The same key with another secret that works (ShipStation regenerated it): refused unless replaced on purpose.
+    const OTHER = { ...B_KEYS, apiSecret: 'tenant-b-secret-regenerated' };
+    stack.shipstation.addAccount(OTHER);
+    const other = await connectC({ shipstationApiKey: OTHER.apiKey, shipstationApiSecret: OTHER.apiSecret });
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ error: 'shipstation_account_has_other_secret' });
+    const replaced = await connectC({ shipstationApiKey: OTHER.apiKey, shipstationApiSecret: OTHER.apiSecret, replaceShipStationCredentials: true });
+    expect(replaced.status).toBe(201);
+    const a = await eventually(async () => {
+      const v = await account(B);
+      return v.stores.includes(STORE_C) && v.credentials?.replacements === 1 ? v : undefined;
+    }, 30_000, 300);
+    expect(a.credentialsHealth).toBe('ok');
+    // Store B, which holds the old secret, imports with the account's new pair.
+    stack.ecwid.upsertOrder(STORE_B, order('B-AFTER-REPLACE'));
+    await stack.api(`/connections/${STORE_B}/sync`, { method: 'POST' });
+    await eventually(() => stack.shipstation.ordersByKey(B_KEYS.apiKey).has(key(STORE_B, 'B-AFTER-REPLACE')), 30_000, 300);
+    B_KEYS.apiSecret = OTHER.apiSecret;
+  }, 120_000);
+
+  test('a revoked key shows as "needs new credentials" within a minute and nothing is lost; a new pair keeps the account and brings everything', async () => {
+    const startedAt = Date.now();
+    const NEW = { apiKey: 'tenant-b-key-2', apiSecret: 'tenant-b-secret-2' };
+    // A label bought just before the pair is replaced, and an order placed after the old key stopped working.
+    stack.ecwid.upsertOrder(STORE_B, order('B-LABEL'));
+    await stack.api(`/connections/${STORE_B}/sync`, { method: 'POST' });
+    await eventually(() => stack.shipstation.ordersByKey(B_KEYS.apiKey).has(key(STORE_B, 'B-LABEL')), 30_000, 300);
+    stack.shipstation.addKeyPair(B_KEYS.apiKey, NEW);
+    stack.shipstation.revokeKey(B_KEYS.apiKey);
+    const revokedAt = Date.now();
+    await stack.shipstation.createLabel(NEW.apiKey, key(STORE_B, 'B-LABEL'), { trackingNumber: 'ROTATE-1' });
+    stack.ecwid.upsertOrder(STORE_B, order('B-WAITING'));
+    await stack.api(`/connections/${STORE_B}/sync`, { method: 'POST' });
+
+    const refused = await eventually(async () => {
+      const v = await account(B);
+      return v.credentialsHealth === 'needs_new_credentials' ? v : undefined;
+    }, 60_000, 300);
+    expect(Date.now() - revokedAt).toBeLessThan(60_000);
+    expect(refused.credentials).toMatchObject({ state: 'refused', refusedStatus: 401 });
+    for (const storeId of [STORE_B, STORE_C]) {
+      const st = (await connection(storeId)) as ConnectionStatus & { shipstationCredentials?: string };
+      expect(st).toMatchObject({ state: 'active', shipstationCredentials: 'needs_new_credentials' });
+    }
+    const all = (await (await stack.api('/connections')).json()) as (ConnectionStatus & { shipstationCredentials?: string })[];
+    expect(all.find((c) => c.storeId === STORE_B)?.shipstationCredentials).toBe('needs_new_credentials');
+    expect(all.find((c) => c.storeId === STORE_A)?.shipstationCredentials).toBe('ok');
+    expect((await shipstationCredentialsRefused.get()).values.find((v) => v.labels.account === B)?.value).toBe(1);
+    // Waiting, not burning retries: the store is not asked to reconnect, and nothing reached ShipStation.
+    expect(stack.shipstation.ordersByKey(NEW.apiKey).has(key(STORE_B, 'B-WAITING'))).toBe(false);
+    expect(stack.ecwid.getOrder(STORE_B, 'B-LABEL')?.trackingNumber).toBeUndefined();
+
+    // A wrong new pair is refused and changes nothing.
+    const wrong = await stack.api(`/accounts/${B}/credentials`, { method: 'PUT', body: JSON.stringify({ apiKey: NEW.apiKey, apiSecret: 'nope-nope' }) });
+    expect(wrong.status).toBe(400);
+    expect((await account(B)).credentialsHealth).toBe('needs_new_credentials');
+
+    const given = await stack.api(`/accounts/${B}/credentials`, { method: 'PUT', body: JSON.stringify({ ...NEW, expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10) }) });
+    expect(given.status).toBe(200);
+    const view = (await given.json()) as AccountView;
+    // Same account: same ID, same stores; the expiry date given is 10 days away: warned.
+    expect(view).toMatchObject({ accountId: B, stores: [STORE_B, STORE_C], credentialsHealth: 'expiring' });
+    const givenAt = Date.now();
+    await eventually(() => stack.shipstation.ordersByKey(NEW.apiKey).has(key(STORE_B, 'B-WAITING')), 60_000, 300);
+    await eventually(() => stack.ecwid.getOrder(STORE_B, 'B-LABEL')?.trackingNumber === 'ROTATE-1', 90_000, 500);
+    expect(Date.now() - givenAt).toBeLessThan(90_000);
+    // Labels bought afterwards come through the account's (unchanged, signed) subscription with the new pair.
+    await stack.shipstation.createLabel(NEW.apiKey, key(STORE_B, 'B-WAITING'), { trackingNumber: 'ROTATE-2' });
+    await eventually(() => stack.ecwid.getOrder(STORE_B, 'B-WAITING')?.trackingNumber === 'ROTATE-2', 30_000, 300);
+    expect(stack.shipstation.webhooks(NEW.apiKey)).toHaveLength(1);
+    expect((await connection(STORE_B)).shipstationAccountId).toBe(B);
+    expect(Date.now() - startedAt).toBeLessThan(240_000);
+  }, 300_000);
 });
 
 describe('webhook key configuration (pure)', () => {
