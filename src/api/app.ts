@@ -10,6 +10,7 @@ import { registry } from '../observability/metrics';
 import { requireAdmin } from './auth';
 import { accountRoutes } from './routes/accounts';
 import { codecRoutes } from './routes/codec';
+import { credentialsRoutes } from './routes/credentials';
 import { connectionRoutes } from './routes/connections';
 import { oauthRoutes } from './routes/oauth';
 import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
@@ -18,13 +19,20 @@ import { merchantAppRoutes } from './merchant/routes';
 import { spendThroughTemporal } from './oauth-state';
 import { openApiDocument } from './openapi';
 import { AuthThrottle } from './throttle';
-import { endedSessionsThroughTemporal } from './web/session';
+import type { SessionSecrets } from './key-ring';
+import { WebSessions, endedSessionsThroughTemporal } from './web/session';
 import { sessionOrBearer, webRoutes } from './web/routes';
 
 export interface AppOptions {
   client: Client;
   logger: Logger;
   adminToken: string;
+  /**
+   * SESSION_SECRET and SESSION_OLD_SECRETS: the signing keys of operator and merchant sessions and OAuth states,
+   * apart from the admin token (which is only the operator's login). Absent: derived from the admin token, as before.
+   */
+  sessionSecret?: string;
+  sessionOldSecrets?: string[];
   taskQueue: string;
   ecwidApiUrl: string;
   shipstationApiUrl: string;
@@ -38,6 +46,8 @@ export interface AppOptions {
   shipstationWebhookOldKeys?: string[];
   defaultPollIntervalSeconds: number;
   codec: PayloadCodec;
+  /** IDs of the codec's keys (ENCRYPTION_KEY, ENCRYPTION_OLD_KEYS) for GET /credentials. */
+  encryptionKeyIds?: { current: string; previous: string[] };
   temporalUiOrigin: string;
   /**
    * `npm start` with the simulators only: the dev server's Web UI can't send our bearer token (its codec settings
@@ -112,6 +122,8 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   const throttle = new AuthThrottle();
   const admin = requireAdmin(opts.adminToken, throttle);
   const ended = endedSessionsThroughTemporal(opts.client, opts.taskQueue);
+  const sessionSecrets: SessionSecrets = opts.sessionSecret ? { current: opts.sessionSecret, old: opts.sessionOldSecrets ?? [] } : opts.adminToken;
+  const webSessions = new WebSessions(sessionSecrets);
   const loadStatusNames = (storeId: number) => service.customStatusNames(storeId);
 
   app.get('/health', (_req, res) => {
@@ -143,22 +155,37 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       clientId: opts.ecwidClientId,
       clientSecret: opts.ecwidClientSecret,
       publicUrl: opts.publicUrl,
-      stateKey: `oauth-state:${opts.adminToken}`,
+      stateKey: `oauth-state:${opts.sessionSecret ?? opts.adminToken}`,
       spendNonce: spendThroughTemporal(opts.client, opts.taskQueue),
       service,
-      requireAdmin: sessionOrBearer(opts.adminToken, { ended, throttle }),
+      requireAdmin: sessionOrBearer(opts.adminToken, { sessions: webSessions, ended, throttle }),
       logger: opts.logger,
     }),
   );
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
+  app.use('/credentials', admin);
+  app.use(
+    credentialsRoutes({
+      accounts,
+      held: {
+        adminToken: opts.adminToken,
+        sessionSecret: opts.sessionSecret,
+        sessionOldSecrets: opts.sessionOldSecrets,
+        shipstationWebhookKey: opts.shipstationWebhookKey,
+        shipstationWebhookOldKeys: opts.shipstationWebhookOldKeys,
+        ecwidClientSecret: opts.ecwidClientSecret,
+        encryptionKeyIds: opts.encryptionKeyIds,
+      },
+    }),
+  );
   app.use('/accounts', admin);
   app.use(accountRoutes({ accounts, service }));
   app.use(
     merchantAppRoutes({
       service,
       loadStatusNames,
-      adminToken: opts.adminToken,
+      sessionSecrets,
       clientSecret: opts.ecwidClientSecret,
       ecwidApiUrl: opts.ecwidApiUrl,
       shipstationApiUrl: opts.shipstationApiUrl,
@@ -171,7 +198,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       logger: opts.logger,
     }),
   );
-  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames, ended, throttle }));
+  app.use(webRoutes({ service, adminToken: opts.adminToken, sessions: webSessions, loadStatusNames, ended, throttle }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

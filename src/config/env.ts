@@ -61,6 +61,17 @@ export const envSchema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  /**
+   * Signs operator and merchant sessions and OAuth states (never the admin token, which is only the operator's
+   * login): rotating one no longer rotates the other. Required by `npm run api`.
+   */
+  SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (openssl rand -base64 32)',
+  }),
+  /** Previous SESSION_SECRET values, comma-separated: sessions they signed stay valid until they expire (12 h). */
+  SESSION_OLD_SECRETS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((k) => k.trim()).filter(Boolean)))
+    .refine((list) => list.every((k) => k.length >= 32), { message: 'each secret must be at least 32 characters' }),
   ENCRYPTION_KEY: base64Key.optional(),
   /** Previous keys, comma-separated `id:base64`, still accepted for decryption during a rotation. */
   ENCRYPTION_OLD_KEYS: optionalString,
@@ -164,6 +175,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 function sameSecrets(env: Env): string | undefined {
   const named: [string, string | undefined][] = [
     ['ADMIN_TOKEN', env.ADMIN_TOKEN],
+    ['SESSION_SECRET', env.SESSION_SECRET],
     ['SHIPSTATION_WEBHOOK_KEY', env.SHIPSTATION_WEBHOOK_KEY],
     ['ENCRYPTION_KEY', env.ENCRYPTION_KEY],
     ['ECWID_CLIENT_SECRET', env.ECWID_CLIENT_SECRET],

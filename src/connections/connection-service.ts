@@ -212,6 +212,27 @@ export class ConnectionService {
 
   private readonly statusNames = new Map<number, { until: number; names: Record<string, string> }>();
 
+  /**
+   * Replaces the key pair of the store's ShipStation account, for the store's merchant (the Ecwid app page) or an
+   * operator (the operator page). A merchant may only when the account is the store's own and serves no other
+   * store: one merchant never changes the pair other tenants' stores use.
+   */
+  async replaceStoreAccountCredentials(
+    storeId: number,
+    pair: { apiKey: string; apiSecret: string },
+    by: 'merchant' | 'operator',
+  ): Promise<'replaced' | 'not_account_owner' | 'not_connected'> {
+    const accounts = this.opts.accounts;
+    const st = await this.status(storeId);
+    if (!accounts || !st || st.state === 'disconnected' || !st.shipstationAccountId) return 'not_connected';
+    if (by === 'merchant') {
+      const account = await accounts.statusOf(st.shipstationAccountId);
+      if (st.shipstationAccount !== 'own' || !account || account.stores.some((id) => id !== storeId)) return 'not_account_owner';
+    }
+    await accounts.replaceCredentials(st.shipstationAccountId, pair, { by, retryParked: (id) => this.retryParkedShipments(id) });
+    return 'replaced';
+  }
+
   async explainOrder(storeId: number, orderId: string): Promise<OrderDecision> {
     return this.handle(storeId).query(orderDecisionQuery, orderId);
   }

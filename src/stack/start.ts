@@ -4,7 +4,7 @@ import { exitOnConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker } from '../temporal/connection';
-import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
+import { EncryptionCodec, keyIdsOf, keysFromEnv } from '../temporal/encryption-codec';
 import { ensureSearchAttributes } from '../temporal/register-search-attributes';
 import { createWorker } from '../worker/create-worker';
 import { devSecret, randomKey, randomToken } from './dev-secrets';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const dataDir = loadEnv({ START_DATA_DIR: raw.START_DATA_DIR }).START_DATA_DIR ?? join(root, '.data');
   raw.ADMIN_TOKEN ??= devSecret(dataDir, 'admin-token', randomToken());
   raw.ENCRYPTION_KEY ??= devSecret(dataDir, 'encryption-key', randomKey);
+  raw.SESSION_SECRET ??= devSecret(dataDir, 'session-secret', randomToken(32));
   raw.SHIPSTATION_WEBHOOK_KEY ??= devSecret(dataDir, 'shipstation-webhook-key', randomToken(32));
   const port = Number(raw.PORT ?? 3000);
   // A development stack holds tenants' credentials: reachable from this machine only, unless told otherwise.
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
     client,
     logger,
     adminToken: env.ADMIN_TOKEN!,
+    sessionSecret: env.SESSION_SECRET,
+    sessionOldSecrets: env.SESSION_OLD_SECRETS,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ecwidApiUrl: env.ECWID_API_URL,
     shipstationApiUrl: env.SHIPSTATION_API_URL,
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     shipstationWebhookOldKeys: env.SHIPSTATION_WEBHOOK_OLD_KEYS,
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
+    encryptionKeyIds: keyIdsOf(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: `http://localhost:${uiPort}`,
     // The dev UI can't send the admin token; with real credentials (no simulators) the codec always needs it.
     codecAllowLoopbackWithoutToken: useSimulators,

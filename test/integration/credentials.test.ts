@@ -1,12 +1,14 @@
 import { shipstationAccountId } from '../../src/activities/deps';
 import type { AccountView } from '../../src/api/routes/accounts';
+import { MerchantSessions } from '../../src/api/merchant/session';
+import { WebSessions } from '../../src/api/web/session';
 import { loadEnv } from '../../src/config/env';
 import { accountShipNotifyUrl, accountWebhookSignature, verifyAccountSignature } from '../../src/connections/ship-notify-target';
 import { shipstationCredentialsRefused } from '../../src/observability/metrics';
 import { basicAuth } from '../../src/simulators/shipstation';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { ADMIN_TOKEN, SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 /**
  * Tenants and credentials (issue #19), on the full stack: real dev server, worker, API and simulators.
@@ -153,6 +155,15 @@ describe('tenants and credentials (full stack)', () => {
     expect(all.find((c) => c.storeId === STORE_B)?.shipstationCredentials).toBe('needs_new_credentials');
     expect(all.find((c) => c.storeId === STORE_A)?.shipstationCredentials).toBe('ok');
     expect((await shipstationCredentialsRefused.get()).values.find((v) => v.labels.account === B)?.value).toBe(1);
+    // The operator page and the merchant page say so too.
+    const operatorPage = await (await fetch(`${stack.apiUrl}/stores/${STORE_B}`, { headers: { Cookie: `ess_session=${new WebSessions(ADMIN_TOKEN).issue()}` } })).text();
+    expect(operatorPage).toContain('id="credentials-needed"');
+    expect(operatorPage).toContain('needs new ShipStation credentials');
+    const merchantPage = await (await fetch(`${stack.apiUrl}/ecwid/app/store?s=${encodeURIComponent(new MerchantSessions(ADMIN_TOKEN).issue(STORE_B, 'en'))}`)).text();
+    expect(merchantPage).toContain('id="credentials-needed"');
+    expect(merchantPage).toContain('it needs new ShipStation credentials');
+    // Store B's merchant can't replace the pair of an account that also serves store C.
+    expect(merchantPage).toContain('id="replace-keys"');
     // Waiting, not burning retries: the store is not asked to reconnect, and nothing reached ShipStation.
     expect(stack.shipstation.ordersByKey(NEW.apiKey).has(key(STORE_B, 'B-WAITING'))).toBe(false);
     expect(stack.ecwid.getOrder(STORE_B, 'B-LABEL')?.trackingNumber).toBeUndefined();
@@ -178,6 +189,39 @@ describe('tenants and credentials (full stack)', () => {
     expect((await connection(STORE_B)).shipstationAccountId).toBe(B);
     expect(Date.now() - startedAt).toBeLessThan(240_000);
   }, 300_000);
+
+  test('GET /credentials names what the API holds, with fingerprints, and reveals no secret', async () => {
+    const res = await stack.api('/credentials');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const secret of [ADMIN_TOKEN, WEBHOOK_KEY, SS_ACCOUNT.apiSecret, B_KEYS.apiSecret, 'tenant-b-secret-2', SS_ACCOUNT.apiKey, 'tenant-b-key-2']) expect(text).not.toContain(secret);
+    const body = JSON.parse(text) as { shipstationWebhookKey: { set: boolean; fingerprint: string }; sessionSecret: { set: boolean }; shipstationAccounts: { accountId: string; health: string; keyFingerprint?: string }[] };
+    expect(body.shipstationWebhookKey).toMatchObject({ set: true, fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(body.sessionSecret.set).toBe(false); // the test stack signs sessions the earlier way
+    expect(body.shipstationAccounts.map((a) => a.accountId).sort()).toEqual([A, B].sort());
+    expect(body.shipstationAccounts.find((a) => a.accountId === B)).toMatchObject({ health: 'expiring', keyFingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect((await fetch(`${stack.apiUrl}/credentials`)).status).toBe(401);
+  });
+});
+
+describe('session keys apart from the admin token (pure)', () => {
+  test('sessions signed with SESSION_SECRET are not valid under the admin token, and stay valid through a rotation', () => {
+    const current = 'session-secret-new-0123456789abcdef0123';
+    const old = 'session-secret-old-0123456789abcdef0123';
+    const byOld = new WebSessions({ current: old });
+    const cookie = byOld.issue();
+    expect(new WebSessions({ current, old: [old] }).valid(cookie)).toBe(true);
+    expect(new WebSessions({ current }).valid(cookie)).toBe(false);
+    expect(new WebSessions(ADMIN_TOKEN).valid(cookie)).toBe(false);
+    const merchant = new MerchantSessions({ current: old }).issue(5, 'en');
+    expect(new MerchantSessions({ current, old: [old] }).read(merchant)?.storeId).toBe(5);
+    // A merchant session is never an operator session, whatever the key.
+    expect(new WebSessions({ current: old }).valid(merchant)).toBe(false);
+  });
+  test('SESSION_SECRET must differ from the admin token', () => {
+    const same = 'same-value-for-two-jobs-0123456789abcdef';
+    expect(() => loadEnv({ ADMIN_TOKEN: same, SESSION_SECRET: same })).toThrow(/ADMIN_TOKEN, SESSION_SECRET: must differ/);
+  });
 });
 
 describe('webhook key configuration (pure)', () => {
