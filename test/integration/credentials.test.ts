@@ -17,7 +17,7 @@ import { ADMIN_TOKEN, SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type 
 const A = shipstationAccountId(SS_ACCOUNT.apiKey);
 const B_KEYS = { apiKey: 'tenant-b-key-1', apiSecret: 'tenant-b-secret-1' };
 const B = shipstationAccountId(B_KEYS.apiKey);
-const [STORE_A, STORE_B, STORE_C] = [71_001, 71_002, 71_003];
+const [STORE_A, STORE_B, STORE_C, STORE_D] = [71_001, 71_002, 71_003, 71_004];
 const token = (storeId: number) => `secret_token_${storeId}`;
 const key = (storeId: number, orderId: string) => `ecwid-${storeId}-${orderId}`;
 const order = (id: string) => importableOrder({ id, createTimestamp: Math.floor(Date.now() / 1000) - 900 });
@@ -190,6 +190,54 @@ describe('tenants and credentials (full stack)', () => {
     expect(Date.now() - startedAt).toBeLessThan(240_000);
   }, 300_000);
 
+  test("a merchant replaces the pair of their own single-store account, never of an account other stores share", async () => {
+    const OWN = { apiKey: 'tenant-d-key-1', apiSecret: 'tenant-d-secret-1' };
+    stack.shipstation.addAccount(OWN);
+    stack.ecwid.addStore({ storeId: STORE_D, token: token(STORE_D), plan: 'BUSINESS', weightUnit: 'POUND' });
+    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE_D, ecwidAccessToken: token(STORE_D), shipstationApiKey: OWN.apiKey, shipstationApiSecret: OWN.apiSecret }) });
+    expect(res.status).toBe(201);
+    const D = shipstationAccountId(OWN.apiKey);
+    await eventually(async () => (await connection(STORE_D)).shipstationAccountId === D, 30_000, 300);
+    const sessions = new MerchantSessions(ADMIN_TOKEN);
+    const post = (storeId: number, pair: { apiKey: string; apiSecret: string }) => {
+      const session = sessions.issue(storeId, 'en');
+      return fetch(`${stack.apiUrl}/ecwid/app/shipstation-keys`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ s: session, _csrf: sessions.csrfToken(session), ...pair }).toString(),
+      });
+    };
+    const NEW = { apiKey: 'tenant-d-key-2', apiSecret: 'tenant-d-secret-2' };
+    stack.shipstation.addKeyPair(OWN.apiKey, NEW);
+    // A wrong pair: refused, nothing changed.
+    expect((await post(STORE_D, { ...NEW, apiSecret: 'wrong' })).headers.get('location')).toMatch(/error=shipstation_refused/);
+    expect((await account(D)).credentials?.replacements).toBeUndefined();
+    // Store C's merchant: account B also serves store B.
+    expect((await post(STORE_C, NEW)).headers.get('location')).toMatch(/error=not_account_owner/);
+    const done = await post(STORE_D, NEW);
+    expect(done.headers.get('location')).toMatch(/done=keys_replaced/);
+    expect(await account(D)).toMatchObject({ accountId: D, stores: [STORE_D], credentials: { replacedBy: 'merchant', replacements: 1 } });
+    stack.shipstation.revokeKey(OWN.apiKey);
+    stack.ecwid.upsertOrder(STORE_D, order('D-1'));
+    await stack.api(`/connections/${STORE_D}/sync`, { method: 'POST' });
+    await eventually(() => stack.shipstation.ordersByKey(NEW.apiKey).has(key(STORE_D, 'D-1')), 30_000, 300);
+  }, 120_000);
+
+  test('behind a trusted proxy the session cookie stays Secure; an untrusted one cannot make it so', async () => {
+    const login = (api: string) =>
+      fetch(`${api}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' },
+        body: `token=${ADMIN_TOKEN}`,
+      }).then((r) => r.headers.getSetCookie().find((c) => c.startsWith('ess_session=')) ?? '');
+    // The test client is on loopback: TRUST_PROXY=1 (one hop: the load balancer) or loopback believe its X-Forwarded-Proto.
+    expect(await login(await stack.anotherApi({ trustProxy: 1 }))).toMatch(/; Secure/);
+    expect(await login(await stack.anotherApi({ trustProxy: ['loopback'] }))).toMatch(/; Secure/);
+    expect(await login(await stack.anotherApi({ trustProxy: ['10.0.0.0/8'] }))).not.toMatch(/; Secure/);
+  });
+
   test('GET /credentials names what the API holds, with fingerprints, and reveals no secret', async () => {
     const res = await stack.api('/credentials');
     expect(res.status).toBe(200);
@@ -198,7 +246,7 @@ describe('tenants and credentials (full stack)', () => {
     const body = JSON.parse(text) as { shipstationWebhookKey: { set: boolean; fingerprint: string }; sessionSecret: { set: boolean }; shipstationAccounts: { accountId: string; health: string; keyFingerprint?: string }[] };
     expect(body.shipstationWebhookKey).toMatchObject({ set: true, fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect(body.sessionSecret.set).toBe(false); // the test stack signs sessions the earlier way
-    expect(body.shipstationAccounts.map((a) => a.accountId).sort()).toEqual([A, B].sort());
+    expect(body.shipstationAccounts.map((a) => a.accountId)).toEqual(expect.arrayContaining([A, B]));
     expect(body.shipstationAccounts.find((a) => a.accountId === B)).toMatchObject({ health: 'expiring', keyFingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect((await fetch(`${stack.apiUrl}/credentials`)).status).toBe(401);
   });
