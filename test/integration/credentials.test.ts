@@ -238,6 +238,24 @@ describe('tenants and credentials (full stack)', () => {
     expect(await login(await stack.anotherApi({ trustProxy: ['10.0.0.0/8'] }))).not.toMatch(/; Secure/);
   });
 
+  test("the codec never hands out a tenant's credentials: a store's workflow input decodes with them redacted", async () => {
+    const history = await stack.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: `store-sync:${STORE_B}` } });
+    const input = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    expect(input.length).toBe(1);
+    const encoded = input.map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? []).toString('base64'),
+    }));
+    // Encrypted at rest: nothing readable without the codec.
+    expect(Buffer.from(encoded[0].data, 'base64').toString()).not.toContain(token(STORE_B));
+    const res = await stack.api('/codec/decode', { method: 'POST', body: JSON.stringify({ payloads: encoded }) });
+    expect(res.status).toBe(200);
+    const decoded = Buffer.from(((await res.json()) as { payloads: { data: string }[] }).payloads[0].data, 'base64').toString();
+    expect(decoded).toContain('"storeId":' + STORE_B);
+    expect(decoded).toContain('"ecwidAccessToken":"[redacted]"');
+    for (const secret of [token(STORE_B), 'tenant-b-secret-1', 'tenant-b-key-1']) expect(decoded).not.toContain(secret);
+  });
+
   test('GET /credentials names what the API holds, with fingerprints, and reveals no secret', async () => {
     const res = await stack.api('/credentials');
     expect(res.status).toBe(200);
