@@ -179,7 +179,16 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       else credentials = a.credentials;
     }
     if (a.keyFingerprint && !c.credentialsState?.keyFingerprint && !c.credentialsState?.replacements) {
-      c.credentialsState = { state: 'ok', ...c.credentialsState, keyFingerprint: a.keyFingerprint, pairFingerprint: a.pairFingerprint };
+      c.credentialsState = {
+        state: 'ok',
+        ...c.credentialsState,
+        keyFingerprint: a.keyFingerprint,
+        pairFingerprint: a.pairFingerprint,
+        // The expiry date an operator gave with the pair the account was registered with (warned 14 days ahead).
+        ...(a.credentials?.expiresAt && credentials?.apiKey === a.credentials.apiKey && credentials.apiSecret === a.credentials.apiSecret
+          ? { expiresAt: a.credentials.expiresAt }
+          : {}),
+      };
     }
   });
   setHandler(replaceCredentialsSignal, (r?: ReplaceCredentials) => {

@@ -194,10 +194,13 @@ describe('tenants and credentials (full stack)', () => {
     const OWN = { apiKey: 'tenant-d-key-1', apiSecret: 'tenant-d-secret-1' };
     stack.shipstation.addAccount(OWN);
     stack.ecwid.addStore({ storeId: STORE_D, token: token(STORE_D), plan: 'BUSINESS', weightUnit: 'POUND' });
-    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE_D, ecwidAccessToken: token(STORE_D), shipstationApiKey: OWN.apiKey, shipstationApiSecret: OWN.apiSecret }) });
+    const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE_D, ecwidAccessToken: token(STORE_D), shipstationApiKey: OWN.apiKey, shipstationApiSecret: OWN.apiSecret, shipstationKeyExpiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10) }) });
     expect(res.status).toBe(201);
     const D = shipstationAccountId(OWN.apiKey);
     await eventually(async () => (await connection(STORE_D)).shipstationAccountId === D, 30_000, 300);
+    // The pair expires in 5 days: the account and its store warn.
+    expect((await account(D)).credentialsHealth).toBe('expiring');
+    expect(((await connection(STORE_D)) as ConnectionStatus & { shipstationCredentials?: string }).shipstationCredentials).toBe('expiring');
     const sessions = new MerchantSessions(ADMIN_TOKEN);
     const post = (storeId: number, pair: { apiKey: string; apiSecret: string }) => {
       const session = sessions.issue(storeId, 'en');
@@ -217,7 +220,7 @@ describe('tenants and credentials (full stack)', () => {
     expect((await post(STORE_C, NEW)).headers.get('location')).toMatch(/error=not_account_owner/);
     const done = await post(STORE_D, NEW);
     expect(done.headers.get('location')).toMatch(/done=keys_replaced/);
-    expect(await account(D)).toMatchObject({ accountId: D, stores: [STORE_D], credentials: { replacedBy: 'merchant', replacements: 1 } });
+    expect(await account(D)).toMatchObject({ accountId: D, stores: [STORE_D], credentialsHealth: 'ok', credentials: { replacedBy: 'merchant', replacements: 1 } });
     stack.shipstation.revokeKey(OWN.apiKey);
     stack.ecwid.upsertOrder(STORE_D, order('D-1'));
     await stack.api(`/connections/${STORE_D}/sync`, { method: 'POST' });
