@@ -225,6 +225,23 @@ describe('tenants and credentials (full stack)', () => {
     stack.ecwid.upsertOrder(STORE_D, order('D-1'));
     await stack.api(`/connections/${STORE_D}/sync`, { method: 'POST' });
     await eventually(() => stack.shipstation.ordersByKey(NEW.apiKey).has(key(STORE_D, 'D-1')), 30_000, 300);
+
+    // The operator, from the store's page, for the same account: a third pair; labels still reach Ecwid.
+    const THIRD = { apiKey: 'tenant-d-key-3', apiSecret: 'tenant-d-secret-3' };
+    stack.shipstation.addKeyPair(NEW.apiKey, THIRD);
+    const web = new WebSessions(ADMIN_TOKEN);
+    const cookie = web.issue();
+    const page = await fetch(`${stack.apiUrl}/stores/${STORE_D}/shipstation-credentials`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `ess_session=${cookie}` },
+      body: new URLSearchParams({ _csrf: web.csrfToken(cookie), ...THIRD }).toString(),
+    });
+    expect(page.headers.get('location')).toMatch(/done=keys_replaced/);
+    stack.shipstation.revokeKey(NEW.apiKey);
+    expect(await account(D)).toMatchObject({ accountId: D, credentials: { replacedBy: 'operator', replacements: 2 } });
+    await stack.shipstation.createLabel(THIRD.apiKey, key(STORE_D, 'D-1'), { trackingNumber: 'THIRD-1' });
+    await eventually(() => stack.ecwid.getOrder(STORE_D, 'D-1')?.trackingNumber === 'THIRD-1', 30_000, 300);
   }, 120_000);
 
   test('behind a trusted proxy the session cookie stays Secure; an untrusted one cannot make it so', async () => {
