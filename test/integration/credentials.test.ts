@@ -1,3 +1,5 @@
+import { accountOfTaskQueue, shipstationAccountTaskQueue } from '../../src/domain/ids';
+import { credentialsHealth } from '../../src/connections/shipstation-accounts';
 import { shipstationAccountId } from '../../src/activities/deps';
 import type { AccountView } from '../../src/api/routes/accounts';
 import { MerchantSessions } from '../../src/api/merchant/session';
@@ -328,5 +330,20 @@ describe('webhook key configuration (pure)', () => {
     expect(verifyAccountSignature({ current: 'new-key-0123456789abcdef0123456789', old: ['old-key-0123456789abcdef0123456789'] }, 'abcdef0123456789', sig)).toBe(true);
     expect(verifyAccountSignature({ current: 'new-key-0123456789abcdef0123456789' }, 'abcdef0123456789', sig)).toBe(false);
     expect(verifyAccountSignature({ current: 'old-key-0123456789abcdef0123456789' }, '0123456789abcdef', sig)).toBe(false);
+  });
+});
+
+describe('account facts (pure)', () => {
+  test("an account's task queue names it; other queues name none", () => {
+    expect(accountOfTaskQueue(shipstationAccountTaskQueue('ecwid-shipstation', 'abcdef0123456789'))).toBe('abcdef0123456789');
+    expect(accountOfTaskQueue('ecwid-shipstation')).toBeUndefined();
+  });
+  test('credentials health: refused or past its expiry date needs new credentials; within 14 days of it, expiring', () => {
+    const now = Date.parse('2027-01-01T00:00:00Z');
+    expect(credentialsHealth(undefined, now)).toBe('ok');
+    expect(credentialsHealth({ credentials: { state: 'refused' } }, now)).toBe('needs_new_credentials');
+    expect(credentialsHealth({ credentials: { state: 'ok', expiresAt: '2026-12-31' } }, now)).toBe('needs_new_credentials');
+    expect(credentialsHealth({ credentials: { state: 'ok', expiresAt: '2027-01-14' } }, now)).toBe('expiring');
+    expect(credentialsHealth({ credentials: { state: 'ok', expiresAt: '2027-01-16' } }, now)).toBe('ok');
   });
 });
