@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { SS_ACCOUNT, WEBHOOK_SECRET, type TestStack } from '../src/stack/local-stack';
+import { SS_ACCOUNT, WEBHOOK_KEY, type TestStack } from '../src/stack/local-stack';
 import { TEST_ENCRYPTION_KEY } from '../src/stack/test-temporal';
 import { spawnWorkerProcess } from '../src/stack/worker-process';
 
@@ -69,7 +69,7 @@ export async function workerProcessFor(stack: TestStack, env: Record<string, str
     SHIPSTATION_API_URL: stack.shipstation.url,
     SHIPSTATION_API_KEY: SS_ACCOUNT.apiKey,
     SHIPSTATION_API_SECRET: SS_ACCOUNT.apiSecret,
-    SHIPSTATION_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    SHIPSTATION_WEBHOOK_KEY: WEBHOOK_KEY,
     PUBLIC_URL: stack.apiUrl,
     ...env,
   });

@@ -29,7 +29,8 @@ import {
   type ShipStationAccountInput,
   type ShipStationCredentials,
 } from '../workflows/definitions';
-import { recordResumePoint, resumePoint, shipstationAccountId, shipstationFor, type ActivityDeps } from './deps';
+import { fingerprint } from '../connections/fingerprint';
+import { KEY_FINGERPRINT, accountIdOf, pairFingerprint, recordResumePoint, resumePoint, shipstationAccountId, shipstationFor, type ActivityDeps } from './deps';
 import { classified } from './failures';
 import { deliverRoutedOrders, openWorkflowsOnly, temporal } from './shipments';
 import { ensureAccountSubscription, removeAccountSubscription, type AccountSubscription } from './webhook-subscription';
@@ -75,14 +76,63 @@ export async function storesOfAccount(deps: ActivityDeps, accountId: string): Pr
  * key changed since the account's workflow was started (its stores join the new account on their next run).
  */
 export async function accountClient(deps: ActivityDeps, accountId: string): Promise<ShipStationClient> {
-  const creds = effectiveCredentials(deps, await credentialsOfAccount(deps, accountId));
-  if (shipstationAccountId(creds.apiKey) !== accountId) {
+  return shipstationFor(deps, { ecwidAccessToken: '', shipstation: await pairOfAccount(deps, accountId, await credentialsOfAccount(deps, accountId)) }, accountId);
+}
+
+/**
+ * The pair the account uses: its own (given when a store joined, or by a replacement), or the worker's default
+ * for the default account — refused when SHIPSTATION_API_KEY changed since the account was registered with it
+ * (replace the default account's pair through the API instead, which keeps the account).
+ */
+function pairOfAccount(deps: ActivityDeps, accountId: string, own: ShipStationCredentials | undefined): ShipStationCredentials {
+  const creds = effectiveCredentials(deps, own);
+  if (!own && shipstationAccountId(creds.apiKey) !== accountId) {
     throw ApplicationFailure.nonRetryable(
       `The ShipStation credentials at hand belong to another account than ${accountId} (SHIPSTATION_API_KEY changed?)`,
       'ShipStationAccountMismatch',
     );
   }
-  return shipstationFor(deps, { ecwidAccessToken: '', shipstation: creds });
+  return creds;
+}
+
+/** How long a worker reuses what an account's workflow said (its pair and state): a replacement shows within this. */
+const ACCOUNT_FACTS_KEPT_MS = 3_000;
+const accountFacts = new Map<string, { until: number; facts: Promise<AccountFacts> }>();
+
+export interface AccountFacts {
+  credentials: ShipStationCredentials;
+  refused: boolean;
+}
+
+/**
+ * The account's current pair and whether ShipStation refuses it, for the activities that call ShipStation on a
+ * store's behalf (imports, write-backs): the account holds the pair, so a replacement reaches them at once, whatever
+ * copy the store holds. Kept a few seconds per process (a burst of pages asks once).
+ */
+export function factsOfAccount(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
+  const kept = accountFacts.get(accountId);
+  if (kept && kept.until > Date.now()) return kept.facts;
+  const facts = (async () => {
+    const [own, status] = await Promise.all([credentialsOfAccount(deps, accountId), queryAccount(deps, accountId, (h) => h.query(accountStatusQuery))]);
+    return { credentials: pairOfAccount(deps, accountId, own), refused: status.credentials?.state === 'refused' };
+  })();
+  accountFacts.set(accountId, { until: Date.now() + ACCOUNT_FACTS_KEPT_MS, facts });
+  // A refused pair is not kept: its replacement must show at the next question.
+  facts.then((f) => f.refused && accountFacts.delete(accountId), () => accountFacts.delete(accountId));
+  return facts;
+}
+
+/** Forgets what this process kept about the account (its pair was just refused: it may have been replaced since). */
+export function forgetAccountFacts(accountId: string): void {
+  accountFacts.delete(accountId);
+}
+
+/** A refused pair: the work waits for new credentials (not a reason to reconnect the store, nor to retry). */
+export function credentialsRefusedFailure(accountId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `ShipStation refuses the key pair of account ${accountId}: it needs new ShipStation credentials (orders and shipments wait; nothing is lost)`,
+    'ShipStationCredentialsRefused',
+  );
 }
 
 /**
@@ -94,11 +144,14 @@ export async function joinShipStationAccount(
   input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings },
 ): Promise<{ accountId: string }> {
   const own = input.credentials.shipstation;
-  const accountId = shipstationAccountId(effectiveCredentials(deps, own).apiKey);
+  const pair = effectiveCredentials(deps, own);
+  const accountId = accountIdOf(deps, own);
   const attach: AttachStore = {
     storeId: input.storeId,
     ...(input.settings.shipstationStoreId !== undefined ? { shipstationStoreId: input.settings.shipstationStoreId } : {}),
     ...(own ? { credentials: own } : {}),
+    keyFingerprint: fingerprint(KEY_FINGERPRINT, pair.apiKey),
+    pairFingerprint: pairFingerprint(pair),
   };
   const args: ShipStationAccountInput = { accountId, ...(own ? { credentials: own } : {}) };
   await temporal(deps).workflow.signalWithStart('shipstationAccount', {

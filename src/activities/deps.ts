@@ -5,6 +5,10 @@ import { ShipStationClient } from '../clients/shipstation-client';
 import type { Logger } from '../logging/logger';
 import type { ConnectionCredentials, ShipStationCredentials } from '../workflows/definitions';
 import { Context, ApplicationFailure } from '@temporalio/activity';
+import { fingerprint } from '../connections/fingerprint';
+import { shipstationAccountWorkflowId } from '../domain/ids';
+import { shipstationCredentialsRefused } from '../observability/metrics';
+import { credentialsRefusedSignal } from '../workflows/definitions';
 
 export interface AccountTrafficHost {
   /** Starts polling the account's task queue in this process; `stop` ends it (in-flight activities finish or are cancelled). */
@@ -20,7 +24,8 @@ export interface ActivityDeps {
   /** The worker's ShipStation account, used by connections that don't bring their own. */
   defaultShipStation?: ShipStationCredentials;
   publicUrl?: string;
-  shipstationWebhookSecret?: string;
+  /** SHIPSTATION_WEBHOOK_KEY: signs each account's SHIP_NOTIFY target (see connections/ship-notify-target.ts). */
+  shipstationWebhookKey?: string;
   logger: Logger;
   /** Temporal client, to signal shipment workflows from reconciliation. */
   temporal?: Client;
@@ -51,7 +56,12 @@ export function ecwidFor(deps: ActivityDeps, storeId: number, credentials: Conne
   });
 }
 
-export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCredentials | undefined): ShipStationClient {
+/**
+ * A ShipStation client for the connection's account (its own pair, or the worker's default). `accountId`: the
+ * account the pair serves, when known (a replacement pair keeps its account's ID); by default the pair's own
+ * (`accountIdOf`). Its calls spend that account's budget, and a 401/403 tells the account it needs new credentials.
+ */
+export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCredentials | undefined, accountId?: string): ShipStationClient {
   const creds = credentials?.shipstation ?? deps.defaultShipStation;
   if (!creds) {
     throw ApplicationFailure.nonRetryable(
@@ -59,16 +69,62 @@ export function shipstationFor(deps: ActivityDeps, credentials: ConnectionCreden
       'ShipStationNotConfigured',
     );
   }
+  const account = accountId ?? creds.accountId ?? shipstationAccountId(creds.apiKey);
+  const refusedPair = pairFingerprint(creds);
   return new ShipStationClient({
     baseUrl: deps.shipstationApiUrl,
-    ...creds,
+    apiKey: creds.apiKey,
+    apiSecret: creds.apiSecret,
+    budgetKey: account,
     timeoutMs: deps.httpTimeoutMs,
     requestsPerMinute: deps.shipstationRequestsPerMinute,
+    onRefused: (status) => reportRefused(deps, account, refusedPair, status),
+    onAccepted: () => shipstationCredentialsRefused.set({ account }, 0),
     hooks: {
       onWait: (msLeft) => heartbeat({ waitingForShipStationMs: msLeft }),
       signal: activitySignal(),
     },
   });
+}
+
+/** Labels of fingerprints (connections/fingerprint.ts) of ShipStation API keys, and of key and secret together. */
+export const KEY_FINGERPRINT = 'shipstation-api-key';
+export const PAIR_FINGERPRINT = 'shipstation-key-pair';
+
+export function pairFingerprint(creds: { apiKey: string; apiSecret: string }): string {
+  return fingerprint(PAIR_FINGERPRINT, `${creds.apiKey}\n${creds.apiSecret}`);
+}
+
+/** The account a pair serves: the account it was given to (`accountId`), else the one registered with its key. */
+export function accountIdOf(deps: ActivityDeps, creds: ShipStationCredentials | undefined): string {
+  const c = creds ?? deps.defaultShipStation;
+  if (!c) {
+    throw ApplicationFailure.nonRetryable(
+      'No ShipStation credentials: set SHIPSTATION_API_KEY and SHIPSTATION_API_SECRET, or give the connection its own',
+      'ShipStationNotConfigured',
+    );
+  }
+  return c.accountId ?? shipstationAccountId(c.apiKey);
+}
+
+/** At most one `credentialsRefused` signal per account and pair per process in this long: a refused pair fails every call. */
+const REFUSAL_SIGNAL_EVERY_MS = 15_000;
+const refusalSignalled = new Map<string, number>();
+
+/**
+ * ShipStation refused the account's pair: the metric says so at once, and the account's workflow is told (its
+ * status, the stores' and the pages then show "needs new ShipStation credentials").
+ */
+function reportRefused(deps: ActivityDeps, accountId: string, pair: string, status: number): void {
+  shipstationCredentialsRefused.set({ account: accountId }, 1);
+  const last = refusalSignalled.get(`${accountId}:${pair}`) ?? 0;
+  if (!deps.temporal || Date.now() - last < REFUSAL_SIGNAL_EVERY_MS) return;
+  refusalSignalled.set(`${accountId}:${pair}`, Date.now());
+  deps.temporal.workflow
+    .getHandle(shipstationAccountWorkflowId(accountId))
+    .signal(credentialsRefusedSignal, { pairFingerprint: pair, status, at: new Date().toISOString() })
+    .catch((err: unknown) => deps.logger.warn({ accountId, err: String(err) }, 'could not tell the account its credentials were refused'));
+  deps.logger.warn({ accountId, status }, 'ShipStation refused the account\'s key pair: it needs new ShipStation credentials');
 }
 
 function inActivity(): boolean {
@@ -155,7 +211,10 @@ function activitySignal(): AbortSignal | undefined {
   return inActivity() ? Context.current().cancellationSignal : undefined;
 }
 
-/** A ShipStation account's name: the first 16 hex characters of sha256 of its API key (never the key itself). */
+/**
+ * The ID an account gets when it is first registered with an API key: the first 16 hex characters of sha256 of
+ * the key (never the key itself). The account keeps it when its pair is replaced (`ShipStationCredentials.accountId`).
+ */
 export function shipstationAccountId(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }

@@ -1,4 +1,7 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApiError } from '../clients/http';
+import { accountOfTaskQueue } from '../domain/ids';
+import { credentialsRefusedFailure, factsOfAccount, forgetAccountFacts } from './account';
 import type { EcwidClient } from '../clients/ecwid-client';
 import type { ShipStationClient } from '../clients/shipstation-client';
 import type { EcwidOrder, EcwidWeightUnit } from '../domain/ecwid';
@@ -11,7 +14,7 @@ import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../d
 import { pickStockLocation } from '../domain/stock-location';
 import { pickCustomsInfo, storeCountryOf, type CustomsContext, type CustomsProductInfo } from '../domain/customs';
 import { importLatencySeconds, ordersProcessed } from '../observability/metrics';
-import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
+import type { ConnectionCredentials, ConnectionSettings, OrderOutcome, ShipStationCredentials } from '../workflows/definitions';
 import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
 import { createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
@@ -57,7 +60,7 @@ export const PRODUCT_LOOKUP_CONCURRENCY = 4;
  * The stages are separate functions; they share one activity so the workflow history keeps a one-line
  * outcome per order instead of every order's full data twice (see README, "History").
  */
-export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInput): Promise<ImportOrdersResult> {
+export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInput, accountId?: string): Promise<ImportOrdersResult> {
   const startedAt = Math.floor(Date.now() / 1000);
   const ecwid = ecwidFor(deps, input.storeId, input.credentials);
   const cached = syncCache(input.syncId);
@@ -102,7 +105,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     }
   }
 
-  const ss = accepted.length > 0 || missingIds.length > 0 ? shipstationFor(deps, input.credentials) : undefined;
+  const ss = accepted.length > 0 || missingIds.length > 0 ? shipstationFor(deps, input.credentials, accountId) : undefined;
 
   // Orders Ecwid no longer has: cancel what is still open in ShipStation.
   if (ss && missingIds.length > 0) {
@@ -365,4 +368,48 @@ function errorText(err: unknown): string {
 /** Metric label: the reason family only (`unmapped_status`), to keep label values few. */
 function reasonLabel(reason: string | undefined): string {
   return (reason ?? 'unknown').split(':')[0];
+}
+
+/**
+ * A page imported by the owner of the store's ShipStation account (on the account's task queue): with the pair the
+ * account holds now, whatever copy the store holds (a replacement reaches every store at once). When ShipStation
+ * refuses that pair the page fails as `ShipStationCredentialsRefused`, at once and without calling Ecwid or
+ * ShipStation again while the account is marked: the store's sync keeps its cursor and its pending orders and waits
+ * (its backoff) for new credentials, whose arrival wakes it. Elsewhere (before the store joined) a page uses the
+ * store's pair, as before.
+ */
+export async function importOrdersOfStore(deps: ActivityDeps, input: ImportOrdersInput): Promise<ImportOrdersResult> {
+  const accountId = accountOfTaskQueue(currentTaskQueue());
+  if (!accountId) return importOrderPage(deps, input);
+  const facts = await factsOfAccount(deps, accountId);
+  if (facts.refused) throw credentialsRefusedFailure(accountId);
+  const page = (pair: ShipStationCredentials) => importOrderPage(deps, { ...input, credentials: { ...input.credentials, shipstation: pair } }, accountId);
+  try {
+    return await page(facts.credentials);
+  } catch (err) {
+    if (!refusedByShipStation(err)) throw err;
+  }
+  // Refused: the pair this process kept may have been replaced a moment ago. Ask the account again, once.
+  forgetAccountFacts(accountId);
+  const fresh = await factsOfAccount(deps, accountId);
+  const replaced = fresh.credentials.apiKey !== facts.credentials.apiKey || fresh.credentials.apiSecret !== facts.credentials.apiSecret;
+  if (fresh.refused || !replaced) throw credentialsRefusedFailure(accountId);
+  try {
+    return await page(fresh.credentials);
+  } catch (err) {
+    throw refusedByShipStation(err) ? credentialsRefusedFailure(accountId) : err;
+  }
+}
+
+function refusedByShipStation(err: unknown): boolean {
+  if (err instanceof ApplicationFailure && err.type === 'ShipStationAuthFailed') return true;
+  return err instanceof ApiError && err.service === 'shipstation' && (err.status === 401 || err.status === 403);
+}
+
+function currentTaskQueue(): string {
+  try {
+    return Context.current().info.taskQueue;
+  } catch {
+    return '';
+  }
 }

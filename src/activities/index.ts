@@ -1,5 +1,5 @@
 import type { ActivityDeps } from './deps';
-import { importOrderPage, type ImportOrdersInput } from './import-orders';
+import { importOrderPage, importOrdersOfStore, type ImportOrdersInput } from './import-orders';
 import { withHeartbeats } from './deps';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import {
@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
   // Accounts' queue and budget figures live in this process: report them to the accounts' workflows.
   if (deps.temporal) startBudgetReporter(deps.temporal, deps.logger);
   return withHeartbeats({
-    importOrders: (input: ImportOrdersInput) => importOrderPage(deps, input),
+    importOrders: (input: ImportOrdersInput) => importOrdersOfStore(deps, input),
     // Called only by store-sync runs begun before v2. A webhook's deletion is a hint: each order is read again, and
     // only Ecwid's 404 cancels it in ShipStation (an order Ecwid still has is imported as it is).
     cancelDeletedOrders: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] }) =>

@@ -29,7 +29,8 @@ import {
   type ShipNotice,
   type ShipmentWorkflowInput,
 } from '../workflows/definitions';
-import { ecwidFor, shipstationFor, type ActivityDeps } from './deps';
+import { accountIdOf, ecwidFor, shipstationFor, type ActivityDeps } from './deps';
+import { credentialsRefusedFailure, factsOfAccount } from './account';
 import { mapWithConcurrency } from './concurrency';
 import { classified, toActivityFailure } from './failures';
 import { toShipStationDateTime } from '../domain/dates';
@@ -98,6 +99,22 @@ async function queryCredentials(deps: ActivityDeps, storeId: number): Promise<Co
 }
 
 /**
+ * A ShipStation client for a store's write-back: with the pair its account holds now (a replacement reaches every
+ * write-back at once, whatever copy the store holds), spending the account's budget. A pair the account knows to be
+ * refused fails at once as `ShipStationCredentialsRefused` (the write-back parks until the new pair retries it), as
+ * does a 401 met now. A store whose account has no running workflow (an earlier release's) uses its own pair.
+ */
+export async function shipstationForStore(deps: ActivityDeps, credentials: ConnectionCredentials): Promise<ShipStationClient> {
+  const accountId = accountIdOf(deps, credentials.shipstation);
+  const facts = await factsOfAccount(deps, accountId).catch((err: unknown) => {
+    if (err instanceof ApplicationFailure && err.type === 'ShipStationAccountNotConnected') return undefined;
+    throw err;
+  });
+  if (facts?.refused) throw credentialsRefusedFailure(accountId);
+  return shipstationFor(deps, facts ? { ...credentials, shipstation: facts.credentials } : credentials, accountId);
+}
+
+/**
  * Fetches a SHIP_NOTIFY resource URL (its origin was checked by the API) and groups its shipments by order: the
  * per-store form of an earlier release. Like the account's (`routeShipNotice`), only the identifying filter of the
  * URL is kept, with pages of 500 and a page cap.
@@ -106,7 +123,7 @@ export async function fetchShipNotice(deps: ActivityDeps, input: { storeId: numb
   const canonical = canonicalShipNoticeUrl(input.resourceUrl);
   if (!canonical) return [];
   const credentials = await credentialsOf(deps, input.storeId);
-  const ss = shipstationFor(deps, credentials);
+  const ss = await shipstationForStore(deps, credentials);
   const shipments: ShipStationShipment[] = [];
   for (let page = 1; page <= SHIP_NOTICE_MAX_PAGES; page++) {
     const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(shipNoticePageUrl(canonical, page)));
@@ -201,7 +218,7 @@ export interface PreparedFulfillment {
  */
 export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<PreparedFulfillment> {
   const credentials = await credentialsOf(deps, input.storeId);
-  const ss = shipstationFor(deps, credentials);
+  const ss = await shipstationForStore(deps, credentials);
   const { shipments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
   const update = buildFulfillmentUpdate(shipments);
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
@@ -273,7 +290,8 @@ export async function writeFulfillmentToEcwid(
     let progress = shipmentProgress(physical, labels);
     if (!progress.complete && input.keepNotesToBuyer) {
       // Computed from notices: ShipStation's list may know labels they did not carry.
-      const listed = await classified(() => readOrderShipments(shipstationFor(deps, credentials), input.storeId, input.orderId));
+      const ss = await shipstationForStore(deps, credentials);
+      const listed = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
       const known = new Map(labels.map((l) => [l.shipmentId, l]));
       for (const s of listed.shipments) known.set(s.shipmentId, compactShipment(s));
       if (known.size > labels.length) {
@@ -369,7 +387,7 @@ async function handOverMergedLabels(
   const own = labels.filter((l) => l.mergedFrom === undefined && typeof l.orderId === 'number');
   const ssOrderIds = [...new Set(own.map((l) => l.orderId as number))];
   if (ssOrderIds.length === 0) return [];
-  const ss = shipstationFor(deps, credentials);
+  const ss = await shipstationForStore(deps, credentials);
   const key = orderKey(storeId, { id: orderId });
   const targets = new Map<string, RoutedOrder>();
   for (const ssOrderId of ssOrderIds) {

@@ -1,15 +1,16 @@
 import type { ShipStationClient } from '../clients/shipstation-client';
+import { accountShipNotifyUrl } from '../connections/ship-notify-target';
 import type { ConnectionCredentials, ConnectionSettings } from '../workflows/definitions';
 import { shipstationFor, type ActivityDeps } from './deps';
 import { classified } from './failures';
 
-/** The URL ShipStation calls for this store's labels. It carries the shared secret: V1 webhooks are unsigned. */
-export function shipNotifyTarget(deps: ActivityDeps, storeId: number): string | undefined {
-  if (!deps.publicUrl || !deps.shipstationWebhookSecret) return undefined;
-  const url = new URL('/webhooks/shipstation', deps.publicUrl);
-  url.searchParams.set('secret', deps.shipstationWebhookSecret);
-  url.searchParams.set('store', String(storeId));
-  return url.toString();
+/**
+ * The per-store target of an earlier release (`?secret=…&store=N`). Retired: the API refuses it, and such
+ * subscriptions are deleted by their account (`ensureAccountSubscription`). Runs of that release that still call
+ * `ensureShipNotifyWebhook` get `not_configured`: their stores' labels come through their account.
+ */
+export function shipNotifyTarget(_deps: ActivityDeps, _storeId: number): string | undefined {
+  return undefined;
 }
 
 /**
@@ -63,26 +64,25 @@ function isOurs(url: string, storeId: number): boolean {
 
 // ---- One subscription per ShipStation account ----
 
-/** The URL ShipStation calls for every label of the account: one subscription, whatever the number of stores. */
+/**
+ * The URL ShipStation calls for every label of the account: one subscription, whatever the number of stores. It
+ * carries the account's own signature (HMAC of its ID under SHIPSTATION_WEBHOOK_KEY), worthless for any other account.
+ */
 export function accountShipNotifyTarget(deps: ActivityDeps, accountId: string): string | undefined {
-  if (!deps.publicUrl || !deps.shipstationWebhookSecret) return undefined;
-  const url = new URL('/webhooks/shipstation', deps.publicUrl);
-  url.searchParams.set('secret', deps.shipstationWebhookSecret);
-  url.searchParams.set('account', accountId);
-  return url.toString();
+  if (!deps.publicUrl || !deps.shipstationWebhookKey) return undefined;
+  return accountShipNotifyUrl(deps.publicUrl, deps.shipstationWebhookKey, accountId);
 }
 
 /**
- * A SHIP_NOTIFY target this connector made: our path, on our public origin or carrying our secret. Another
- * installation's subscriptions on the same ShipStation account (another origin and secret) are left alone.
+ * A SHIP_NOTIFY target this connector made: our path on our public origin. Another installation's subscriptions
+ * on the same ShipStation account (another origin) are left alone. Earlier releases' targets (`?secret=…`, with
+ * the retired shared secret) are ours too when on our origin, and are replaced.
  */
 function connectorTarget(deps: ActivityDeps, url: string): URL | undefined {
   try {
     const u = new URL(url);
     if (u.pathname !== '/webhooks/shipstation') return undefined;
-    const sameOrigin = deps.publicUrl !== undefined && u.origin === new URL(deps.publicUrl).origin;
-    const sameSecret = deps.shipstationWebhookSecret !== undefined && u.searchParams.get('secret') === deps.shipstationWebhookSecret;
-    return sameOrigin || sameSecret ? u : undefined;
+    return deps.publicUrl !== undefined && u.origin === new URL(deps.publicUrl).origin ? u : undefined;
   } catch {
     return undefined;
   }

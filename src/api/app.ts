@@ -5,10 +5,12 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../logging/logger';
 import { ConnectionService } from '../connections/connection-service';
+import { AccountService } from '../connections/shipstation-accounts';
 import { registry } from '../observability/metrics';
 import { requireAdmin } from './auth';
 import { accountRoutes } from './routes/accounts';
 import { codecRoutes } from './routes/codec';
+import { credentialsRoutes } from './routes/credentials';
 import { connectionRoutes } from './routes/connections';
 import { oauthRoutes } from './routes/oauth';
 import { ecwidWebhookRoutes } from './routes/ecwid-webhooks';
@@ -17,13 +19,20 @@ import { merchantAppRoutes } from './merchant/routes';
 import { spendThroughTemporal } from './oauth-state';
 import { openApiDocument } from './openapi';
 import { AuthThrottle } from './throttle';
-import { endedSessionsThroughTemporal } from './web/session';
+import type { SessionSecrets } from './key-ring';
+import { WebSessions, endedSessionsThroughTemporal } from './web/session';
 import { sessionOrBearer, webRoutes } from './web/routes';
 
 export interface AppOptions {
   client: Client;
   logger: Logger;
   adminToken: string;
+  /**
+   * SESSION_SECRET and SESSION_OLD_SECRETS: the signing keys of operator and merchant sessions and OAuth states,
+   * apart from the admin token (which is only the operator's login). Absent: derived from the admin token, as before.
+   */
+  sessionSecret?: string;
+  sessionOldSecrets?: string[];
   taskQueue: string;
   ecwidApiUrl: string;
   shipstationApiUrl: string;
@@ -32,9 +41,13 @@ export interface AppOptions {
   ecwidOAuthUrl: string;
   /** Base URL Ecwid and ShipStation reach (OAuth redirect, webhooks). */
   publicUrl: string;
-  shipstationWebhookSecret?: string;
+  /** SHIPSTATION_WEBHOOK_KEY and SHIPSTATION_WEBHOOK_OLD_KEYS: verify each account's SHIP_NOTIFY signature. */
+  shipstationWebhookKey?: string;
+  shipstationWebhookOldKeys?: string[];
   defaultPollIntervalSeconds: number;
   codec: PayloadCodec;
+  /** IDs of the codec's keys (ENCRYPTION_KEY, ENCRYPTION_OLD_KEYS) for GET /credentials. */
+  encryptionKeyIds?: { current: string; previous: string[] };
   temporalUiOrigin: string;
   /**
    * `npm start` with the simulators only: the dev server's Web UI can't send our bearer token (its codec settings
@@ -71,7 +84,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     }),
   );
 
-  // Request IDs in every log line; the query string is never logged (the ShipStation webhook secret is in it).
+  // Request IDs in every log line; the query string is never logged (an account's SHIP_NOTIFY signature is in it).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = (req.header('x-request-id') ?? '').slice(0, 64) || randomUUID();
     res.setHeader('X-Request-Id', id);
@@ -97,16 +110,20 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     next();
   });
 
+  const accounts = new AccountService({ client: opts.client, shipstationApiUrl: opts.shipstationApiUrl });
   const service = new ConnectionService({
     client: opts.client,
     taskQueue: opts.taskQueue,
     ecwidApiUrl: opts.ecwidApiUrl,
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
+    accounts,
   });
   // One count of failed logins and bearer tokens per process, whichever route they are tried on.
   const throttle = new AuthThrottle();
   const admin = requireAdmin(opts.adminToken, throttle);
   const ended = endedSessionsThroughTemporal(opts.client, opts.taskQueue);
+  const sessionSecrets: SessionSecrets = opts.sessionSecret ? { current: opts.sessionSecret, old: opts.sessionOldSecrets ?? [] } : opts.adminToken;
+  const webSessions = new WebSessions(sessionSecrets);
   const loadStatusNames = (storeId: number) => service.customStatusNames(storeId);
 
   app.get('/health', (_req, res) => {
@@ -122,7 +139,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
   app.use(ecwidWebhookRoutes({ clientSecret: opts.ecwidClientSecret, client: opts.client, taskQueue: opts.taskQueue, logger: opts.logger }));
   app.use(
     shipstationWebhookRoutes({
-      secret: opts.shipstationWebhookSecret,
+      keys: opts.shipstationWebhookKey ? { current: opts.shipstationWebhookKey, old: opts.shipstationWebhookOldKeys ?? [] } : undefined,
       shipstationApiUrl: opts.shipstationApiUrl,
       client: opts.client,
       taskQueue: opts.taskQueue,
@@ -138,22 +155,37 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       clientId: opts.ecwidClientId,
       clientSecret: opts.ecwidClientSecret,
       publicUrl: opts.publicUrl,
-      stateKey: `oauth-state:${opts.adminToken}`,
+      stateKey: `oauth-state:${opts.sessionSecret ?? opts.adminToken}`,
       spendNonce: spendThroughTemporal(opts.client, opts.taskQueue),
       service,
-      requireAdmin: sessionOrBearer(opts.adminToken, { ended, throttle }),
+      requireAdmin: sessionOrBearer(opts.adminToken, { sessions: webSessions, ended, throttle }),
       logger: opts.logger,
     }),
   );
   app.use('/connections', admin);
   app.use(connectionRoutes(service));
+  app.use('/credentials', admin);
+  app.use(
+    credentialsRoutes({
+      accounts,
+      held: {
+        adminToken: opts.adminToken,
+        sessionSecret: opts.sessionSecret,
+        sessionOldSecrets: opts.sessionOldSecrets,
+        shipstationWebhookKey: opts.shipstationWebhookKey,
+        shipstationWebhookOldKeys: opts.shipstationWebhookOldKeys,
+        ecwidClientSecret: opts.ecwidClientSecret,
+        encryptionKeyIds: opts.encryptionKeyIds,
+      },
+    }),
+  );
   app.use('/accounts', admin);
-  app.use(accountRoutes({ client: opts.client }));
+  app.use(accountRoutes({ accounts, service }));
   app.use(
     merchantAppRoutes({
       service,
       loadStatusNames,
-      adminToken: opts.adminToken,
+      sessionSecrets,
       clientSecret: opts.ecwidClientSecret,
       ecwidApiUrl: opts.ecwidApiUrl,
       shipstationApiUrl: opts.shipstationApiUrl,
@@ -166,7 +198,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
       logger: opts.logger,
     }),
   );
-  app.use(webRoutes({ service, adminToken: opts.adminToken, loadStatusNames, ended, throttle }));
+  app.use(webRoutes({ service, adminToken: opts.adminToken, sessions: webSessions, loadStatusNames, ended, throttle }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

@@ -4,7 +4,7 @@
  * responses are described by hand, briefly.
  */
 import { z } from 'zod';
-import { createConnectionSchema, ecwidWebhookSchema, shipNotifySchema, updateSettingsSchema } from '../connections/schemas';
+import { createConnectionSchema, ecwidWebhookSchema, replaceCredentialsSchema, shipNotifySchema, updateSettingsSchema } from '../connections/schemas';
 
 type Json = Record<string, unknown>;
 
@@ -159,6 +159,38 @@ function build(): Json {
           responses: { '200': json(ref('Account'), 'The `accountStatus` query, with the workers\' reports summed'), '401': unauthorized, '429': throttled, '404': error('No account with connected stores by this ID') },
         },
       },
+      '/accounts/{accountId}/credentials': {
+        put: {
+          tags: ['accounts'],
+          summary: "Replace the account's ShipStation key pair",
+          description:
+            'The pair is tried first (one `GET /stores`). The account keeps its ID, stores, budget, parked write-backs and history; its stores sync at once, their parked write-backs are retried, and the account reconciles.',
+          security: admin,
+          parameters: [accountIdParam],
+          requestBody: { required: true, content: { 'application/json': { schema: requestBodySchema(replaceCredentialsSchema) } } },
+          responses: {
+            '200': json(ref('Account'), 'The account, with its new pair in use (fingerprints only)'),
+            '400': error('Invalid body, or `shipstation_credentials_refused`: ShipStation refused the pair; nothing changed'),
+            '401': unauthorized,
+            '404': error('No account with connected stores by this ID'),
+            '409': error('`key_of_another_account`: another account uses this API key; nothing changed'),
+            '429': throttled,
+            '503': error('`shipstation_unavailable`: ShipStation could not be reached to try the pair; nothing changed'),
+          },
+        },
+      },
+      '/credentials': {
+        get: {
+          tags: ['accounts'],
+          summary: 'Which credentials the API holds (fingerprints, never values)',
+          security: admin,
+          responses: {
+            '200': json({ type: 'object', description: 'adminToken, sessionSecret, shipstationWebhookKey, ecwidClientSecret: {set, fingerprint, oldKeys}; encryptionKeys: {current, previous}; shipstationAccounts: [{accountId, health, keyFingerprint, pairFingerprint, expiresAt, refusedAt, replacedAt}]' }, 'What is held'),
+            '401': unauthorized,
+            '429': throttled,
+          },
+        },
+      },
       '/connect/ecwid': {
         get: {
           tags: ['oauth'],
@@ -221,17 +253,18 @@ function build(): Json {
           tags: ['webhooks'],
           summary: 'ShipStation SHIP_NOTIFY',
           description:
-            'The target of a ShipStation account\'s one subscription (`account`): the shipments are read once and routed by orderKey to their stores\' orders. `store` is the form of the older per-store subscriptions, which keeps working until they are replaced.',
+            'The target of a ShipStation account\'s one subscription: `sig` is the account\'s own signature (HMAC of its ID under SHIPSTATION_WEBHOOK_KEY), so a URL read in one merchant\'s settings is worthless for any other account. The shipments are read once and routed by orderKey to the account\'s stores\' orders. The retired forms (`store`, `secret`) get 410.',
           parameters: [
-            { name: 'secret', in: 'query', required: true, schema: { type: 'string' }, description: 'SHIPSTATION_WEBHOOK_SECRET' },
-            { name: 'account', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' }, description: 'ShipStation account ID (this or `store`)' },
-            { name: 'store', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,12}$' }, description: 'Ecwid store ID (older per-store subscriptions)' },
+            { name: 'account', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' }, description: 'ShipStation account ID' },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string', minLength: 32, maxLength: 32 }, description: 'The account\'s signature (set by the connector when it subscribes)' },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ShipNotify') } } },
           responses: {
             '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, duplicate: { type: 'boolean' }, ignored: { type: 'string' } } }, 'Accepted'),
             '400': error('Invalid body, or a resource_url outside ShipStation or naming no labels (`/shipments` with `batchId`, `orderId`, `orderNumber` or `trackingNumber`); its paging is ignored'),
-            '401': error('Bad secret'),
+            '401': error('Missing or wrong signature for this account'),
+            '404': error('No running account by this ID (no connected store): nothing is read'),
+            '410': error('A retired target form (`store=` or `secret=`): its subscription is replaced by the account\'s signed one'),
             '503': error('Not configured, or Temporal unreachable'),
           },
         },
@@ -283,6 +316,10 @@ function build(): Json {
             settings: { type: 'object' },
             shipstationAccount: { enum: ['own', 'default'] },
             shipstationAccountId: { type: 'string', description: 'the ShipStation account (GET /accounts/{accountId}) once the store has joined it' },
+            shipstationCredentials: {
+              enum: ['ok', 'expiring', 'needs_new_credentials'],
+              description: "its account's key pair: `needs_new_credentials` once ShipStation refused it (401/403) or its expiry date passed; `expiring` within 14 days",
+            },
             connectedBy: { enum: ['merchant', 'operator'], description: 'who connected the store last: its merchant (Ecwid app page) or an operator' },
             syncing: { type: 'boolean' },
             imported: { type: 'integer' },
@@ -304,7 +341,7 @@ function build(): Json {
         },
         Account: {
           type: 'object',
-          description: 'A ShipStation account, named by a hash of its API key. No secrets.',
+          description: 'A ShipStation account, named by the ID it got when first registered (a hash of that first API key), kept when its pair is replaced. No secrets.',
           properties: {
             accountId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
             account: { enum: ['default', 'own'], description: "the worker's default account, or a connection's own keys" },
@@ -322,6 +359,22 @@ function build(): Json {
                 at: { type: 'string', format: 'date-time' },
                 error: { type: 'string' },
                 replacedLegacy: { type: 'integer', description: 'older per-store subscriptions replaced by this one' },
+              },
+            },
+            credentialsHealth: { enum: ['ok', 'expiring', 'needs_new_credentials'] },
+            credentials: {
+              type: 'object',
+              description: 'the key pair, without it',
+              properties: {
+                state: { enum: ['ok', 'refused'] },
+                keyFingerprint: { type: 'string' },
+                pairFingerprint: { type: 'string' },
+                refusedAt: { type: 'string', format: 'date-time' },
+                refusedStatus: { type: 'integer' },
+                replacedAt: { type: 'string', format: 'date-time' },
+                replacedBy: { enum: ['operator', 'merchant'] },
+                replacements: { type: 'integer' },
+                expiresAt: { type: 'string' },
               },
             },
             lastReconciliation: {

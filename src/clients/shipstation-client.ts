@@ -26,6 +26,15 @@ export interface ShipStationClientOptions extends ShipStationCredentials {
   requestsPerMinute?: number;
   /** Place in the account's queue of the calls without their own (default PRIORITY.other). */
   priority?: number;
+  /**
+   * The account whose budget the calls spend (its ID). Default: the hash of the API key, the ID of an account
+   * registered with this key; a replacement pair keeps spending its account's budget under the account's ID.
+   */
+  budgetKey?: string;
+  /** ShipStation answered 401/403: the pair is refused (expired, revoked, wrong). Kept by `detached()`. */
+  onRefused?: (status: number) => void;
+  /** ShipStation accepted the pair (any authenticated answer). Kept by `detached()`. */
+  onAccepted?: () => void;
 }
 
 /** How one call waits for its slot: at this priority, or with a slot already granted (the order batcher). */
@@ -57,7 +66,7 @@ export class ShipStationClient {
   constructor(private readonly opts: ShipStationClientOptions) {
     this.auth = `Basic ${Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64')}`;
     // Same value as shipstationAccountId(apiKey) in activities/deps.ts: the account's name everywhere.
-    this.budgetKey = createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16);
+    this.budgetKey = opts.budgetKey ?? createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16);
     this.identity = createHash('sha256').update(`${this.baseUrl}\n${opts.apiKey}\n${opts.apiSecret}`).digest('hex').slice(0, 16);
   }
 
@@ -129,6 +138,8 @@ export class ShipStationClient {
       const reset = numberHeader(res.headers.get('x-rate-limit-reset'));
       slot.answered(remaining, reset);
       slot = undefined;
+      if (res.status === 401 || res.status === 403) this.opts.onRefused?.(res.status);
+      else this.opts.onAccepted?.();
       if (res.status >= 200 && res.status < 300) return res.body as T;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? reset;
       if (res.status === 429) {

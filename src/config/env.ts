@@ -42,12 +42,36 @@ export const envSchema = z.object({
   SHIPSTATION_API_URL: z.url().default('https://ssapi.shipstation.com'),
   SHIPSTATION_API_KEY: optionalString,
   SHIPSTATION_API_SECRET: optionalString,
-  SHIPSTATION_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 24, {
-    message: 'must be at least 24 characters: it is the only thing that authenticates ShipStation webhooks',
+  /**
+   * Retired: the one secret every account's SHIP_NOTIFY URL carried, readable by every merchant in their ShipStation
+   * settings. Set SHIPSTATION_WEBHOOK_KEY (a new value) instead; the account workflows re-subscribe with it.
+   */
+  SHIPSTATION_WEBHOOK_SECRET: optionalString,
+  /**
+   * Server key of SHIP_NOTIFY targets: each account's URL carries an HMAC of its account ID under it, so that a URL
+   * is worth nothing for any other account. Never sent anywhere.
+   */
+  SHIPSTATION_WEBHOOK_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (openssl rand -base64 32): it signs every account\'s SHIP_NOTIFY URL',
   }),
+  /** Previous SHIPSTATION_WEBHOOK_KEY values, comma-separated, still accepted while subscriptions move to the new key. */
+  SHIPSTATION_WEBHOOK_OLD_KEYS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((k) => k.trim()).filter(Boolean)))
+    .refine((list) => list.every((k) => k.length >= 32), { message: 'each key must be at least 32 characters' }),
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  /**
+   * Signs operator and merchant sessions and OAuth states (never the admin token, which is only the operator's
+   * login): rotating one no longer rotates the other. Required by `npm run api`.
+   */
+  SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (openssl rand -base64 32)',
+  }),
+  /** Previous SESSION_SECRET values, comma-separated: sessions they signed stay valid until they expire (12 h). */
+  SESSION_OLD_SECRETS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((k) => k.trim()).filter(Boolean)))
+    .refine((list) => list.every((k) => k.length >= 32), { message: 'each secret must be at least 32 characters' }),
   ENCRYPTION_KEY: base64Key.optional(),
   /** Previous keys, comma-separated `id:base64`, still accepted for decryption during a rotation. */
   ENCRYPTION_OLD_KEYS: optionalString,
@@ -144,12 +168,35 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.data.SHIPSTATION_WEBHOOK_SECRET !== undefined && parsed.data.SHIPSTATION_WEBHOOK_KEY === undefined) {
+    throw new ConfigError(
+      'Invalid environment configuration:\n  SHIPSTATION_WEBHOOK_SECRET: retired (every merchant could read it in their SHIP_NOTIFY URL); ' +
+        'set SHIPSTATION_WEBHOOK_KEY to a NEW random value of 32+ characters (openssl rand -base64 32) and remove SHIPSTATION_WEBHOOK_SECRET',
+    );
+  }
+  const clash = sameSecrets(parsed.data);
+  if (clash) throw new ConfigError(`Invalid environment configuration:\n  ${clash}: must differ from each other (one key per job, each rotated on its own)`);
   if (parsed.data.MERCHANT_POLL_INTERVAL_MIN_SECONDS > parsed.data.MERCHANT_POLL_INTERVAL_MAX_SECONDS) {
     throw new ConfigError(
       'Invalid environment configuration:\n  MERCHANT_POLL_INTERVAL_MIN_SECONDS: must not be above MERCHANT_POLL_INTERVAL_MAX_SECONDS',
     );
   }
   return parsed.data;
+}
+
+/** The first two secrets of different jobs that hold the same value, named; undefined when all differ. */
+function sameSecrets(env: Env): string | undefined {
+  const named: [string, string | undefined][] = [
+    ['ADMIN_TOKEN', env.ADMIN_TOKEN],
+    ['SESSION_SECRET', env.SESSION_SECRET],
+    ['SHIPSTATION_WEBHOOK_KEY', env.SHIPSTATION_WEBHOOK_KEY],
+    ['ENCRYPTION_KEY', env.ENCRYPTION_KEY],
+    ['ECWID_CLIENT_SECRET', env.ECWID_CLIENT_SECRET],
+    ['SHIPSTATION_API_SECRET', env.SHIPSTATION_API_SECRET],
+  ];
+  const set = named.filter((n): n is [string, string] => n[1] !== undefined);
+  for (let i = 0; i < set.length; i++) for (let j = i + 1; j < set.length; j++) if (set[i][1] === set[j][1]) return `${set[i][0]}, ${set[j][0]}`;
+  return undefined;
 }
 
 /** Requires variables that a given process cannot run without; names them all in one message. */

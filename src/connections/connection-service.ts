@@ -19,6 +19,7 @@ import {
   type ConnectionSettings,
   type ConnectionStatus,
   type ConnectionUpdate,
+  type ShipStationCredentials,
   type OrderDecision,
   type ShipmentStatus,
   type SyncNowRequest,
@@ -27,6 +28,7 @@ import type { StoreSyncInput } from '../workflows/store-sync';
 import type { CreateConnectionBody } from './schemas';
 import { toUnixSeconds } from './schemas';
 import { verifyEcwidAccess } from './ecwid-access';
+import { credentialsHealth, type AccountService, type CredentialsHealth } from './shipstation-accounts';
 
 export interface RetryingActivity {
   activity: string;
@@ -40,6 +42,8 @@ export interface ConnectionServiceOptions {
   taskQueue: string;
   ecwidApiUrl: string;
   defaultPollIntervalSeconds: number;
+  /** ShipStation accounts: every pair given to a connection is verified and checked against its account first. */
+  accounts?: AccountService;
 }
 
 const IMPORT_WINDOW_DAYS = 30;
@@ -66,12 +70,18 @@ export class ConnectionService {
   /** `by`: who asks, an operator (API, OAuth, operator page) or the store's merchant (the Ecwid app page). */
   async connect(body: CreateConnectionBody, by: 'merchant' | 'operator' = 'operator'): Promise<{ created: boolean; storeId: number }> {
     await verifyEcwidAccess(this.opts.ecwidApiUrl, body.ecwidStoreId, body.ecwidAccessToken);
-    const credentials: ConnectionCredentials = {
-      ecwidAccessToken: body.ecwidAccessToken,
-      ...(body.shipstationApiKey && body.shipstationApiSecret
-        ? { shipstation: { apiKey: body.shipstationApiKey, apiSecret: body.shipstationApiSecret } }
-        : {}),
-    };
+    // A ShipStation pair is tried first (one cheap call) and checked against the account that uses its key: a
+    // wrong secret never replaces the working one of an account other stores share.
+    let shipstation: ShipStationCredentials | undefined =
+      body.shipstationApiKey && body.shipstationApiSecret ? { apiKey: body.shipstationApiKey, apiSecret: body.shipstationApiSecret } : undefined;
+    if (shipstation && this.opts.accounts) {
+      shipstation = await this.opts.accounts.pairForConnection(shipstation, {
+        replace: by === 'operator' && body.replaceShipStationCredentials === true,
+        by,
+        expiresAt: body.shipstationKeyExpiresAt,
+      });
+    }
+    const credentials: ConnectionCredentials = { ecwidAccessToken: body.ecwidAccessToken, ...(shipstation ? { shipstation } : {}) };
     const partial: Partial<ConnectionSettings> = { ...settingsFrom(body), connectedBy: by };
     // A connected store's credentials are merged by its workflow: a new Ecwid token leaves its ShipStation account
     // alone; only keys given here, or an explicit `useDefaultShipStationAccount`, move it to another account.
@@ -127,19 +137,35 @@ export class ConnectionService {
       if (Number.isFinite(storeId) && !ids.includes(storeId)) ids.push(storeId);
     }
     const out: ConnectionStatus[] = [];
+    // Each account is asked once for all its stores.
+    const health = new Map<string, Promise<CredentialsHealth | undefined>>();
     // A few queries at a time: each one is a workflow task on the worker.
     for (let i = 0; i < ids.length; i += 20) {
-      const batch = await Promise.all(ids.slice(i, i + 20).map((id) => this.status(id).catch(() => undefined)));
+      const batch = await Promise.all(ids.slice(i, i + 20).map((id) => this.status(id, health).catch(() => undefined)));
       out.push(...batch.filter((s): s is NonNullable<typeof s> => s !== undefined));
     }
     return out.sort((a, b) => a.storeId - b.storeId);
   }
 
-  async status(storeId: number): Promise<(ConnectionStatus & { retrying?: RetryingActivity; connectedBy: 'merchant' | 'operator' }) | undefined> {
+  async status(
+    storeId: number,
+    health = new Map<string, Promise<CredentialsHealth | undefined>>(),
+  ): Promise<(ConnectionStatus & { retrying?: RetryingActivity; connectedBy: 'merchant' | 'operator'; shipstationCredentials?: CredentialsHealth }) | undefined> {
     try {
       const queried = await this.handle(storeId).query(statusQuery);
+      // The account's pair: a refused or expiring one shows on each of its stores ("needs new ShipStation credentials").
+      const accountId = queried.shipstationAccountId;
+      const accounts = this.opts.accounts;
+      if (accountId && accounts && !health.has(accountId)) {
+        health.set(accountId, accounts.statusOf(accountId).then((s) => (s ? credentialsHealth(s) : undefined), () => undefined));
+      }
+      const shipstationCredentials = accountId ? await health.get(accountId) : undefined;
       // Connections older than the merchant app page were all made by an operator.
-      const status = { ...queried, connectedBy: queried.settings?.connectedBy ?? ('operator' as const) };
+      const status = {
+        ...queried,
+        connectedBy: queried.settings?.connectedBy ?? ('operator' as const),
+        ...(shipstationCredentials ? { shipstationCredentials } : {}),
+      };
       const retrying = status.syncing ? await this.retrying(storeId) : undefined;
       return retrying ? { ...status, retrying } : status;
     } catch (err) {
@@ -185,6 +211,27 @@ export class ConnectionService {
   }
 
   private readonly statusNames = new Map<number, { until: number; names: Record<string, string> }>();
+
+  /**
+   * Replaces the key pair of the store's ShipStation account, for the store's merchant (the Ecwid app page) or an
+   * operator (the operator page). A merchant may only when the account is the store's own and serves no other
+   * store: one merchant never changes the pair other tenants' stores use.
+   */
+  async replaceStoreAccountCredentials(
+    storeId: number,
+    pair: { apiKey: string; apiSecret: string },
+    by: 'merchant' | 'operator',
+  ): Promise<'replaced' | 'not_account_owner' | 'not_connected'> {
+    const accounts = this.opts.accounts;
+    const st = await this.status(storeId);
+    if (!accounts || !st || st.state === 'disconnected' || !st.shipstationAccountId) return 'not_connected';
+    if (by === 'merchant') {
+      const account = await accounts.statusOf(st.shipstationAccountId);
+      if (st.shipstationAccount !== 'own' || !account || account.stores.some((id) => id !== storeId)) return 'not_account_owner';
+    }
+    await accounts.replaceCredentials(st.shipstationAccountId, pair, { by, retryParked: (id) => this.retryParkedShipments(id) });
+    return 'replaced';
+  }
 
   async explainOrder(storeId: number, orderId: string): Promise<OrderDecision> {
     return this.handle(storeId).query(orderDecisionQuery, orderId);

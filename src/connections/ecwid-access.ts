@@ -8,7 +8,16 @@ export const PLAN_REQUIRED_MESSAGE =
 export class ConnectionRefused extends Error {
   constructor(
     readonly status: number,
-    readonly code: 'plan_required' | 'invalid_token' | 'store_not_found' | 'ecwid_unavailable',
+    readonly code:
+      | 'plan_required'
+      | 'invalid_token'
+      | 'store_not_found'
+      | 'ecwid_unavailable'
+      | 'shipstation_credentials_refused'
+      | 'shipstation_unavailable'
+      | 'shipstation_account_has_other_secret'
+      | 'key_of_another_account'
+      | 'account_not_found',
     message: string,
   ) {
     super(message);

@@ -81,6 +81,16 @@ export const createConnectionSchema = connectionSettingsSchema
       .literal(true)
       .optional()
       .describe("Move the store to the operator's default ShipStation account (an explicit act: a reconnect never does it)"),
+    replaceShipStationCredentials: z
+      .literal(true)
+      .optional()
+      .describe(
+        'The keys given are the new pair of the ShipStation account that already uses this API key (an operator replacing its secret on purpose). Without it, a secret that differs from the account\'s is refused (409).',
+      ),
+    shipstationKeyExpiresAt: z.iso
+      .date()
+      .optional()
+      .describe('When the ShipStation key pair expires (YYYY-MM-DD): GET /accounts warns 14 days ahead'),
   })
   .strict()
   .refine((b) => (b.shipstationApiKey === undefined) === (b.shipstationApiSecret === undefined), {
@@ -93,6 +103,15 @@ export const createConnectionSchema = connectionSettingsSchema
   });
 
 export type CreateConnectionBody = z.infer<typeof createConnectionSchema>;
+
+/** PUT /accounts/:accountId/credentials: a new key pair for the account (verified with ShipStation before it is kept). */
+export const replaceCredentialsSchema = z
+  .object({
+    apiKey: credential(1),
+    apiSecret: credential(1),
+    expiresAt: z.iso.date().optional().describe('When the new pair expires (YYYY-MM-DD), if known: warned 14 days ahead'),
+  })
+  .strict();
 
 export const updateSettingsSchema = connectionSettingsSchema.strict();
 

@@ -51,7 +51,10 @@ export function shipmentWorkflowId(storeId: number | string, orderId: string): s
   return `shipment:${storeId}:${orderId}`;
 }
 
-/** The one workflow of a ShipStation account (`<accountId>`: the first 16 hex characters of sha256 of its API key). */
+/**
+ * The one workflow of a ShipStation account (`<accountId>`: the first 16 hex characters of sha256 of the API key it
+ * was registered with; kept when its pair is replaced).
+ */
 export function shipstationAccountWorkflowId(accountId: string): string {
   return `shipstation-account:${accountId}`;
 }
@@ -62,4 +65,9 @@ export function shipstationAccountWorkflowId(accountId: string): string {
  */
 export function shipstationAccountTaskQueue(baseTaskQueue: string, accountId: string): string {
   return `${baseTaskQueue}/shipstation-account:${accountId}`;
+}
+
+/** The account whose task queue this is (`shipstationAccountTaskQueue`), or undefined for any other queue. */
+export function accountOfTaskQueue(taskQueue: string): string | undefined {
+  return /\/shipstation-account:([0-9a-f]{16})$/.exec(taskQueue)?.[1];
 }

@@ -113,3 +113,24 @@ export const authFailures = new Counter({
   labelNames: ['kind', 'outcome'] as const,
   registers: [registry],
 });
+
+export const shipNotifyRefused = new Counter({
+  name: 'connector_ship_notify_refused_total',
+  help: 'SHIP_NOTIFY deliveries refused before any ShipStation call or workflow: bad_signature, unknown_account, retired_form (?store= or ?secret=)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const shipstationCredentialsRefused = new Gauge({
+  name: 'connector_shipstation_credentials_refused',
+  help: 'ShipStation accounts whose key pair ShipStation refuses (401/403): 1 while they need new credentials, by account ID',
+  labelNames: ['account'] as const,
+  registers: [registry],
+});
+
+export const shipstationCredentialsExpiringSeconds = new Gauge({
+  name: 'connector_shipstation_credentials_expiry_seconds',
+  help: 'Seconds until the expiry date an operator gave for an account\'s ShipStation key pair (negative: expired), by account ID',
+  labelNames: ['account'] as const,
+  registers: [registry],
+});

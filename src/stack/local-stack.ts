@@ -15,7 +15,8 @@ import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal, workflowBundle } f
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const ECWID_CLIENT_SECRET = 'test-ecwid-client-secret';
-export const WEBHOOK_SECRET = 'test-shipstation-webhook-secret-0123456789';
+/** SHIPSTATION_WEBHOOK_KEY of test stacks: signs each account's SHIP_NOTIFY URL. */
+export const WEBHOOK_KEY = 'test-shipstation-webhook-key-0123456789abcdef';
 export const SS_ACCOUNT = { apiKey: 'test-ss-key', apiSecret: 'test-ss-secret' };
 
 export interface TestStack {
@@ -81,7 +82,7 @@ export async function startTestStack(
     ecwidClientId: 'test-client',
     ecwidOAuthUrl: ecwid.oauthUrl,
     publicUrl: apiUrl,
-    shipstationWebhookSecret: WEBHOOK_SECRET,
+    shipstationWebhookKey: WEBHOOK_KEY,
     defaultPollIntervalSeconds: 300,
     codec: new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)),
     temporalUiOrigin: 'http://localhost:8233',
@@ -119,7 +120,7 @@ export async function startTestStack(
         shipstationApiUrl: shipstation.url,
         defaultShipStation: SS_ACCOUNT,
         publicUrl: apiUrl,
-        shipstationWebhookSecret: WEBHOOK_SECRET,
+        shipstationWebhookKey: WEBHOOK_KEY,
         // Short, so tests can inject answers slower than it.
         httpTimeoutMs: 5_000,
         shipstationRequestsPerMinute: opts.shipstationRequestsPerMinute,

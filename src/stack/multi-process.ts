@@ -18,7 +18,8 @@ import { killWorkerProcess, spawnWorkerProcess } from './worker-process';
 const ROOT = join(__dirname, '..', '..');
 export const MP_ADMIN_TOKEN = 'multi-process-admin-token-0123456789';
 export const MP_ECWID_SECRET = 'multi-process-ecwid-client-secret';
-export const MP_WEBHOOK_SECRET = 'multi-process-shipstation-webhook-secret-012345';
+export const MP_WEBHOOK_KEY = 'multi-process-shipstation-webhook-key-0123456789';
+const MP_SESSION_SECRET = 'multi-process-session-secret-0123456789abcdef';
 
 export interface MultiProcessStack {
   env: TestWorkflowEnvironment;
@@ -72,7 +73,7 @@ export async function startMultiProcessStack(opts: {
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ECWID_API_URL: ecwid.url,
     SHIPSTATION_API_URL: shipstation.url,
-    SHIPSTATION_WEBHOOK_SECRET: MP_WEBHOOK_SECRET,
+    SHIPSTATION_WEBHOOK_KEY: MP_WEBHOOK_KEY,
     PUBLIC_URL: `http://127.0.0.1:${apiPorts[0]}`,
     LOG_LEVEL: 'error',
   };
@@ -86,7 +87,7 @@ export async function startMultiProcessStack(opts: {
   const apis = apiPorts.map((port) => ({
     url: `http://127.0.0.1:${port}`,
     proc: spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'api', 'main.ts')], {
-      env: { ...process.env, ...common, PORT: String(port), API_BIND_ADDRESS: '127.0.0.1', ADMIN_TOKEN: MP_ADMIN_TOKEN, ECWID_CLIENT_SECRET: MP_ECWID_SECRET, ECWID_CLIENT_ID: 'mp-client' },
+      env: { ...process.env, ...common, PORT: String(port), API_BIND_ADDRESS: '127.0.0.1', ADMIN_TOKEN: MP_ADMIN_TOKEN, SESSION_SECRET: MP_SESSION_SECRET, ECWID_CLIENT_SECRET: MP_ECWID_SECRET, ECWID_CLIENT_ID: 'mp-client' },
       stdio: ['ignore', 'ignore', 'inherit'],
       detached: true,
     }),

@@ -4,7 +4,7 @@ import { exitOnConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../logging/logger';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker } from '../temporal/connection';
-import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
+import { EncryptionCodec, keyIdsOf, keysFromEnv } from '../temporal/encryption-codec';
 import { ensureSearchAttributes } from '../temporal/register-search-attributes';
 import { bundleWorkflowsApart } from '../worker/bundle';
 import { createWorker } from '../worker/create-worker';
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const dataDir = loadEnv({ START_DATA_DIR: raw.START_DATA_DIR }).START_DATA_DIR ?? join(root, '.data');
   raw.ADMIN_TOKEN ??= devSecret(dataDir, 'admin-token', randomToken());
   raw.ENCRYPTION_KEY ??= devSecret(dataDir, 'encryption-key', randomKey);
-  raw.SHIPSTATION_WEBHOOK_SECRET ??= devSecret(dataDir, 'shipstation-webhook-secret', randomToken(32));
+  raw.SESSION_SECRET ??= devSecret(dataDir, 'session-secret', randomToken(32));
+  raw.SHIPSTATION_WEBHOOK_KEY ??= devSecret(dataDir, 'shipstation-webhook-key', randomToken(32));
   const port = Number(raw.PORT ?? 3000);
   // A development stack holds tenants' credentials: reachable from this machine only, unless told otherwise.
   raw.API_BIND_ADDRESS ??= '127.0.0.1';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
       shipstationApiUrl: env.SHIPSTATION_API_URL,
       defaultShipStation: { apiKey: env.SHIPSTATION_API_KEY!, apiSecret: env.SHIPSTATION_API_SECRET! },
       publicUrl: env.PUBLIC_URL,
-      shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      shipstationWebhookKey: env.SHIPSTATION_WEBHOOK_KEY,
       shipstationRequestsPerMinute: env.SHIPSTATION_REQUESTS_PER_MINUTE,
       logger,
     },
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
     client,
     logger,
     adminToken: env.ADMIN_TOKEN!,
+    sessionSecret: env.SESSION_SECRET,
+    sessionOldSecrets: env.SESSION_OLD_SECRETS,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ecwidApiUrl: env.ECWID_API_URL,
     shipstationApiUrl: env.SHIPSTATION_API_URL,
@@ -117,9 +120,11 @@ async function main(): Promise<void> {
     ecwidClientId: env.ECWID_CLIENT_ID,
     ecwidOAuthUrl: env.ECWID_OAUTH_URL,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+    shipstationWebhookKey: env.SHIPSTATION_WEBHOOK_KEY,
+    shipstationWebhookOldKeys: env.SHIPSTATION_WEBHOOK_OLD_KEYS,
     defaultPollIntervalSeconds: env.DEFAULT_POLL_INTERVAL_SECONDS,
     codec: new EncryptionCodec(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
+    encryptionKeyIds: keyIdsOf(keysFromEnv(encryptionKey, env.ENCRYPTION_OLD_KEYS)),
     temporalUiOrigin: `http://localhost:${uiPort}`,
     // The dev UI can't send the admin token; with real credentials (no simulators) the codec always needs it.
     codecAllowLoopbackWithoutToken: useSimulators,

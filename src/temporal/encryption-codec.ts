@@ -82,3 +82,8 @@ export function keysFromEnv(current: string, previous?: string): EncryptionKeys 
       }),
   };
 }
+
+/** The IDs payloads name their keys by (never the keys): for operators comparing what each process holds. */
+export function keyIdsOf(keys: EncryptionKeys): { current: string; previous: string[] } {
+  return { current: keys.current.id, previous: (keys.previous ?? []).map((k) => k.id) };
+}

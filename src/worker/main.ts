@@ -53,7 +53,7 @@ async function main(): Promise<void> {
           ? { apiKey: env.SHIPSTATION_API_KEY, apiSecret: env.SHIPSTATION_API_SECRET }
           : undefined,
       publicUrl: env.PUBLIC_URL,
-      shipstationWebhookSecret: env.SHIPSTATION_WEBHOOK_SECRET,
+      shipstationWebhookKey: env.SHIPSTATION_WEBHOOK_KEY,
       httpTimeoutMs: env.HTTP_TIMEOUT_MS,
       shipstationRequestsPerMinute: env.SHIPSTATION_REQUESTS_PER_MINUTE,
       logger,

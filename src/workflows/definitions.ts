@@ -15,6 +15,13 @@ export type { CompactShipment } from '../domain/shipment-notice';
 export interface ShipStationCredentials {
   apiKey: string;
   apiSecret: string;
+  /**
+   * The account this pair belongs to, when that is not the account named by the hash of `apiKey`: a pair that
+   * replaced the account's first one keeps the account's identity (its ID, stores, budget, history).
+   */
+  accountId?: string;
+  /** When the pair expires (ISO date), if the operator said so: warned about 14 days ahead. */
+  expiresAt?: string;
 }
 
 /** Secrets of one connection. They travel only inside encrypted payloads (see README, "Secrets"). */
@@ -235,6 +242,43 @@ export interface AttachStore {
   storeId: number;
   shipstationStoreId?: number;
   credentials?: ShipStationCredentials;
+  /** Fingerprints of the pair the store joined with (connections/fingerprint.ts), recorded by an account that has none. */
+  keyFingerprint?: string;
+  pairFingerprint?: string;
+}
+
+/**
+ * The state of the account's key pair, without the pair: fingerprints only. `refused`: ShipStation answered 401/403
+ * to the pair in use; the account needs new ShipStation credentials (imports and write-backs wait for them).
+ */
+export interface AccountCredentialsState {
+  state: 'ok' | 'refused';
+  /** Fingerprints of the API key, and of the key and secret, in use (absent: not known yet, an earlier release's account). */
+  keyFingerprint?: string;
+  pairFingerprint?: string;
+  refusedAt?: string;
+  refusedStatus?: number;
+  replacedAt?: string;
+  replacedBy?: 'operator' | 'merchant';
+  replacements?: number;
+  expiresAt?: string;
+}
+
+/** A new key pair for the account (verified with ShipStation by the API before it is sent). */
+export interface ReplaceCredentials {
+  credentials: ShipStationCredentials;
+  keyFingerprint: string;
+  pairFingerprint: string;
+  by: 'operator' | 'merchant';
+  at: string;
+}
+
+/** A worker saw ShipStation refuse the account's pair (401/403). */
+export interface CredentialsRefused {
+  /** The pair that was refused (a secret regenerated for the same key is another pair). */
+  pairFingerprint: string;
+  status: number;
+  at: string;
 }
 
 export interface ShipStationAccountInput {
@@ -272,6 +316,8 @@ export interface AccountStatus {
   owner?: AccountOwner;
   /** Leases granted so far (elections): more than one per deploy or worker failure is worth a look. */
   ownerChanges?: number;
+  /** The key pair's state (fingerprints, refused or not, expiry); absent in runs of an earlier release until first known. */
+  credentials?: AccountCredentialsState;
 }
 
 /** Who serves an account's traffic (see activities/account-traffic.ts). */
@@ -292,5 +338,9 @@ export const accountOwnerSignal = defineSignal<[AccountOwner]>('accountOwner');
 /** Internal: what one SHIP_NOTIFY of the account was routed to (counts only). */
 export const shipNoticeRoutedSignal = defineSignal<[{ routed: number; ignored: number }]>('shipNoticeRouted');
 export const accountStatusQuery = defineQuery<AccountStatus>('accountStatus');
+/** A verified new key pair for the account: same account, same ID, stores, budget and history. */
+export const replaceCredentialsSignal = defineSignal<[ReplaceCredentials]>('replaceCredentials');
+/** Internal: a worker saw ShipStation refuse the account's pair. */
+export const credentialsRefusedSignal = defineSignal<[CredentialsRefused]>('credentialsRefused');
 /** Internal: activities read the account's credentials (undefined: the worker's default account). */
 export const accountCredentialsQuery = defineQuery<ShipStationCredentials | undefined>('accountCredentials');

@@ -24,7 +24,12 @@ import {
   detachStoreSignal,
   reconcileNowSignal,
   shipNoticeRoutedSignal,
+  credentialsRefusedSignal,
+  replaceCredentialsSignal,
+  type AccountCredentialsState,
   type AccountOwner,
+  type CredentialsRefused,
+  type ReplaceCredentials,
   type AccountStatus,
   type AttachStore,
   type BudgetReport,
@@ -50,6 +55,18 @@ const ACCOUNT_CALLS = {
  * their ShipStation calls on the account's task queue; runs begun before it call from any worker, as recorded.
  */
 export const ACCOUNT_OWNS_TRAFFIC = 'account-owns-traffic';
+
+/**
+ * Runs that recorded this marker re-subscribe at their first turn after the upgrade that signs each account's
+ * SHIP_NOTIFY target (connections/ship-notify-target.ts), instead of at the next daily check.
+ */
+export const SIGNED_SHIP_NOTIFY_TARGET = 'signed-ship-notify-target';
+
+/**
+ * Runs that recorded this marker keep their key pair when a store joins with another copy of it: the pair changes
+ * only by `replaceCredentials`. Before, the last store to join brought its pair (and a typo replaced a working one).
+ */
+export const ACCOUNT_KEEPS_ITS_PAIR = 'account-keeps-its-pair';
 
 /** The account's activities, run by its owner (its task queue), or by any worker in runs begun before the lease. */
 function accountCalls(accountId: string, leased: boolean) {
@@ -119,6 +136,10 @@ export interface AccountCarried {
   lease?: BudgetLease;
   owner?: AccountOwner;
   ownerChanges?: number;
+  /** The key pair's state (fingerprints, refused, replacements, expiry): never the pair. */
+  credentialsState?: AccountCredentialsState;
+  /** The subscription was ensured with the account's signed target (SIGNED_SHIP_NOTIFY_TARGET) in this or an earlier run. */
+  signedTarget?: boolean;
 }
 
 function freshCarried(): AccountCarried {
@@ -192,8 +213,48 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     // A store that joins (again) after the upgrade is about to send its imports to the account's queue: lease now.
     upgradeToLease();
     stores.set(a.storeId, a.shipstationStoreId !== undefined ? { shipstationStoreId: a.shipstationStoreId } : {});
-    // Same API key (the account's name is its hash); a store may bring a rotated secret.
-    if (a.credentials) credentials = a.credentials;
+    if (a.credentials) {
+      // The account's pair is replaced only on purpose (`replaceCredentials`, verified first): a joining store's copy,
+      // possibly older, never overwrites it. Runs begun before this kept the last store's pair, as recorded.
+      if (patched(ACCOUNT_KEEPS_ITS_PAIR)) credentials ??= a.credentials;
+      else credentials = a.credentials;
+    }
+    if (a.keyFingerprint && !c.credentialsState?.keyFingerprint && !c.credentialsState?.replacements) {
+      c.credentialsState = {
+        state: 'ok',
+        ...c.credentialsState,
+        keyFingerprint: a.keyFingerprint,
+        pairFingerprint: a.pairFingerprint,
+        // The expiry date an operator gave with the pair the account was registered with (warned 14 days ahead).
+        ...(a.credentials?.expiresAt && credentials?.apiKey === a.credentials.apiKey && credentials.apiSecret === a.credentials.apiSecret
+          ? { expiresAt: a.credentials.expiresAt }
+          : {}),
+      };
+    }
+  });
+  setHandler(replaceCredentialsSignal, (r?: ReplaceCredentials) => {
+    if (!r?.credentials?.apiKey || !r.credentials.apiSecret) return;
+    credentials = r.credentials;
+    c.credentialsState = {
+      state: 'ok',
+      keyFingerprint: r.keyFingerprint,
+      pairFingerprint: r.pairFingerprint,
+      replacedAt: r.at,
+      replacedBy: r.by,
+      replacements: (c.credentialsState?.replacements ?? 0) + 1,
+      ...(r.credentials.expiresAt ? { expiresAt: r.credentials.expiresAt } : {}),
+    };
+    // Labels bought while the old pair was refused: found by the next pass (its cursor did not move meanwhile).
+    c.reconcileRequested = true;
+    wake = true;
+  });
+  setHandler(credentialsRefusedSignal, (r?: CredentialsRefused) => {
+    if (!r || typeof r.pairFingerprint !== 'string') return;
+    const known = c.credentialsState?.pairFingerprint;
+    // A refusal of a pair replaced since (an activity that started with it) says nothing about the current one.
+    if (known !== undefined && known !== r.pairFingerprint) return;
+    if (c.credentialsState?.state === 'refused') return;
+    c.credentialsState = { ...c.credentialsState, state: 'refused', refusedAt: r.at, refusedStatus: r.status };
   });
   setHandler(detachStoreSignal, (d?: { storeId: number }) => {
     if (!d || !stores.delete(d.storeId)) return;
@@ -236,6 +297,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       },
       ...(c.owner ? { owner: c.owner } : {}),
       ...(c.ownerChanges !== undefined ? { ownerChanges: c.ownerChanges } : {}),
+      ...(c.credentialsState ? { credentials: { ...c.credentialsState } } : {}),
     };
   });
 
@@ -293,6 +355,12 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   takeLease();
 
   for (;;) {
+    if (!c.signedTarget && patched(SIGNED_SHIP_NOTIFY_TARGET)) {
+      // The first turn after the upgrade re-subscribes now rather than at the daily check: the old target carried
+      // the retired shared secret, which the API refuses (reconciliation brings labels meanwhile).
+      c.signedTarget = true;
+      c.nextSubscribeAt = undefined;
+    }
     upgradeToLease();
     if (stores.size > 0) takeLease();
     if (stores.size === 0) {

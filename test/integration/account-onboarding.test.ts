@@ -1,6 +1,7 @@
+import { accountWebhookSignature } from '../../src/connections/ship-notify-target';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORES = Array.from({ length: 50 }, (_, i) => 8_100 + i);
 const tokenOf = (id: number) => `secret_onboarding_${id}_token`;
@@ -42,7 +43,8 @@ describe('50 stores on one ShipStation account', () => {
     const hooks = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
     expect(hooks).toHaveLength(1);
     const target = new URL(hooks[0].targetUrl);
-    expect(target.searchParams.get('secret')).toBe(WEBHOOK_SECRET);
+    expect(target.searchParams.get('secret')).toBeNull();
+    expect(target.searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, statuses[0].shipstationAccountId!));
     expect(target.searchParams.get('account')).toBe(statuses[0].shipstationAccountId);
     expect(target.searchParams.get('store')).toBeNull();
     // O(1): the subscription (list + subscribe), a reconciliation, and the one order's createorders — not 50 × anything.

@@ -1,10 +1,11 @@
+import { accountWebhookSignature } from '../../src/connections/ship-notify-target';
 import { shipstationAccountId } from '../../src/activities/deps';
 import { accountView, type AccountView } from '../../src/api/routes/accounts';
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { basicAuth } from '../../src/simulators/shipstation';
 import type { AccountStatus } from '../../src/workflows/definitions';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, WEBHOOK_KEY, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 const DEFAULT_ACCOUNT = shipstationAccountId(SS_ACCOUNT.apiKey);
 const STORES = Array.from({ length: 50 }, (_, i) => 62_001 + i);
@@ -87,7 +88,8 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
     expect(hooks).toHaveLength(1);
     const target = new URL(hooks[0].targetUrl);
     expect(target.searchParams.get('account')).toBe(DEFAULT_ACCOUNT);
-    expect(target.searchParams.get('secret')).toBe(WEBHOOK_SECRET);
+    expect(target.searchParams.get('secret')).toBeNull();
+    expect(target.searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, DEFAULT_ACCOUNT));
     expect(hooks[0].storeId).toBeNull();
     // One list, one subscribe, one reconciliation page: for 50 stores as for one.
     const since = ss().slice(beforeConnecting);
@@ -174,7 +176,7 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
       });
     // What the released code made for two stores on this account, and an order it had imported for S1.
     for (const s of [S1, S2]) {
-      const target = `${stack.apiUrl}/webhooks/shipstation?secret=${WEBHOOK_SECRET}&store=${s}`;
+      const target = `${stack.apiUrl}/webhooks/shipstation?secret=retired-shared-secret-0123456789&store=${s}`;
       expect((await call('POST', '/webhooks/subscribe', { target_url: target, event: 'SHIP_NOTIFY', friendly_name: `Ecwid store ${s} (connector)` })).status).toBe(200);
     }
     for (const s of [S1, S2]) stack.ecwid.addStore({ storeId: s, token: token(s), plan: 'BUSINESS', weightUnit: 'POUND' });

@@ -1,3 +1,4 @@
+import { accountShipNotifyUrl } from '../../src/connections/ship-notify-target';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { loadEnv } from '../../src/config/env';
@@ -13,7 +14,7 @@ import { canonicalShipNoticeUrl } from '../../src/domain/shipment-notice';
 import { REDACT_PATHS } from '../../src/logging/logger';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, WEBHOOK_SECRET, startTestStack, type TestStack } from '../helpers/stack';
+import { ADMIN_TOKEN, ECWID_CLIENT_SECRET, SS_ACCOUNT, WEBHOOK_KEY, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORE = 6401;
 
@@ -189,7 +190,7 @@ describe('hardening (real stack)', () => {
     beforeAll(async () => {
       // A workflow input as Temporal stores it: encrypted, with a tenant's secret inside.
       const [p] = await new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)).encode([
-        { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ ecwidAccessToken: 'secret_tenant_token' })) },
+        { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ storeId: 4711, ecwidAccessToken: 'secret_tenant_token' })) },
       ]);
       const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
       body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])), data: b64(p.data!) }] });
@@ -202,7 +203,7 @@ describe('hardening (real stack)', () => {
       expect((await decode(stack.apiUrl, { Host: `localhost:${port}`, Origin: UI })).status).toBe(401);
       const ok = await decode(stack.apiUrl, { Authorization: `Bearer ${ADMIN_TOKEN}` });
       expect(ok.status).toBe(200);
-      expect(Buffer.from((JSON.parse(ok.body) as { payloads: { data: string }[] }).payloads[0].data, 'base64').toString()).toContain('secret_tenant_token');
+      expect(Buffer.from((JSON.parse(ok.body) as { payloads: { data: string }[] }).payloads[0].data, 'base64').toString()).toBe('{"storeId":4711,"ecwidAccessToken":"[redacted]"}');
     });
 
     test('under npm start, the dev UI decodes without a token only on a loopback name and from its own origin', async () => {
@@ -212,7 +213,7 @@ describe('hardening (real stack)', () => {
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
         const res = await decode(dev, { Host: host, Origin: UI });
         expect(res.status).toBe(200);
-        expect(Buffer.from((JSON.parse(res.body) as { payloads: { data: string }[] }).payloads[0].data, 'base64').toString()).toContain('secret_tenant_token');
+        expect(Buffer.from((JSON.parse(res.body) as { payloads: { data: string }[] }).payloads[0].data, 'base64').toString()).toBe('{"storeId":4711,"ecwidAccessToken":"[redacted]"}');
       }
       // DNS rebinding: the attacker's page reaches loopback under its own name (and its own origin).
       expect((await decode(dev, { Host: `rebind.attacker.example:${port}`, Origin: UI })).status).toBe(401);
@@ -398,7 +399,7 @@ describe('hardening (real stack)', () => {
 
   test('hostile resource URLs get 400 over HTTP and nothing is fetched, nor any workflow started', async () => {
     const before = stack.shipstation.requests.entries.length;
-    const target = `${stack.apiUrl}/webhooks/shipstation?secret=${WEBHOOK_SECRET}&account=${shipstationAccountId(SS_ACCOUNT.apiKey)}`;
+    const target = accountShipNotifyUrl(stack.apiUrl, WEBHOOK_KEY, shipstationAccountId(SS_ACCOUNT.apiKey));
     for (const url of [...HOSTILE_RESOURCE_URLS, `${stack.shipstation.url}/shipments`, `${stack.shipstation.url}/orders?batchId=1`]) {
       const res = await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: url, resource_type: 'SHIP_NOTIFY' }) });
       expect(res.status).toBe(400);
@@ -425,7 +426,7 @@ describe('hardening (real stack)', () => {
     await fetch(`${api}/connections`, { method: 'POST', headers: json, body: JSON.stringify({ ecwidStoreId: STORE_L, ecwidAccessToken: TOKEN_L, shipstationApiKey: 'key-6403-private', shipstationApiSecret: 'secret-6403-private' }) });
     await fetch(`${api}/connections`, { headers: { Authorization: 'Bearer wrong-token-6403-private' } });
     await fetch(`${api}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${ADMIN_TOKEN}`, redirect: 'manual' });
-    const target = `${api}/webhooks/shipstation?secret=${WEBHOOK_SECRET}&account=${shipstationAccountId(SS_ACCOUNT.apiKey)}`;
+    const target = accountShipNotifyUrl(api, WEBHOOK_KEY, shipstationAccountId(SS_ACCOUNT.apiKey));
     await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: 'file:///etc/passwd', resource_type: 'SHIP_NOTIFY' }) });
     const stale = { eventId: randomUUID(), eventCreated: 1_000_000_000, storeId: STORE_L, eventType: 'order.created', data: { orderId: 'X1' } };
     await fetch(`${api}/webhooks/ecwid`, {
@@ -435,7 +436,7 @@ describe('hardening (real stack)', () => {
     });
     expect(logged).toContain('"path":"/connections"');
     expect(logged).toContain('stale event');
-    for (const secret of [ADMIN_TOKEN, TOKEN_L, 'key-6403-private', 'secret-6403-private', 'wrong-token-6403-private', WEBHOOK_SECRET, ECWID_CLIENT_SECRET]) {
+    for (const secret of [ADMIN_TOKEN, TOKEN_L, 'key-6403-private', 'secret-6403-private', 'wrong-token-6403-private', WEBHOOK_KEY, ECWID_CLIENT_SECRET]) {
       expect(logged).not.toContain(secret);
     }
   });

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { storeSyncWorkflowId } from '../../src/domain/ids';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { ADMIN_TOKEN, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
-import { temporalCliPath } from '../helpers/temporal';
+import { TEST_ENCRYPTION_KEY, temporalCliPath } from '../helpers/temporal';
+import { EncryptionCodec, keysFromEnv } from '../../src/temporal/encryption-codec';
 import { importableOrder } from '../helpers/orders';
 
 const STORE = 6001;
@@ -152,8 +153,11 @@ describe('connections and security', () => {
     const out = (await res.json()) as { payloads: { data: string }[] };
     const decoded = JSON.parse(Buffer.from(out.payloads[0].data, 'base64').toString('utf8')) as { storeId: number; credentials: { ecwidAccessToken: string } };
     expect(decoded.storeId).toBe(STORE);
-    // The token the OAuth exchange issued, which the raw-history test then looks for.
-    issuedToken = decoded.credentials.ecwidAccessToken;
+    // Decoded for people: the tenant's token never leaves the codec in clear (issue #19).
+    expect(decoded.credentials.ecwidAccessToken).toBe('[redacted]');
+    // The token the OAuth exchange issued (read with the workers' codec), which the raw-history test then looks for.
+    const [plain] = await new EncryptionCodec(keysFromEnv(TEST_ENCRYPTION_KEY)).decode([started!]);
+    issuedToken = (JSON.parse(Buffer.from(plain.data!).toString('utf8')) as { credentials: { ecwidAccessToken: string } }).credentials.ecwidAccessToken;
     expect(issuedToken).toMatch(/^secret_/);
     const preflight = await fetch(`${stack.apiUrl}/codec/decode`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();

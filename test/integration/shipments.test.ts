@@ -1,9 +1,11 @@
+import { accountWebhookSignature } from '../../src/connections/ship-notify-target';
+import { shipstationAccountId } from '../../src/activities/deps';
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
 import { shipmentStatusQuery, type ShipmentStatus } from '../../src/workflows/definitions';
 import { ASKED_RECONCILE_GAP_MS } from '../../src/workflows/shipstation-account';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, WEBHOOK_SECRET, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
+import { SS_ACCOUNT, WEBHOOK_KEY, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
 const STORE = 5001;
 const TOKEN = 'secret_store_5001_token';
@@ -44,7 +46,7 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
     });
     expect(hooks).toHaveLength(1);
     expect(hooks[0].event).toBe('SHIP_NOTIFY');
-    expect(new URL(hooks[0].targetUrl).searchParams.get('secret')).toBe(WEBHOOK_SECRET);
+    expect(new URL(hooks[0].targetUrl).searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, shipstationAccountId(SS_ACCOUNT.apiKey)));
     // Connecting again lists first and adds nothing.
     await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
     await new Promise((r) => setTimeout(r, 1500));
@@ -89,16 +91,16 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
     expect(ecwidPuts(id)).toHaveLength(1);
   });
 
-  test('a wrong secret and a resource URL outside ShipStation are refused, and nothing is fetched', async () => {
+  test('a wrong signature and a resource URL outside ShipStation are refused, and nothing is fetched', async () => {
     const before = stack.shipstation.requests.entries.length;
     const target = stack.shipstation.webhooks(SS_ACCOUNT.apiKey)[0].targetUrl;
     const wrong = new URL(target);
-    wrong.searchParams.set('secret', 'not-the-secret-at-all-000000');
+    wrong.searchParams.set('sig', 'x'.repeat(32));
     const body = JSON.stringify({ resource_url: `${stack.shipstation.url}/shipments?batchId=1`, resource_type: 'SHIP_NOTIFY' });
     const r1 = await fetch(wrong, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     expect(r1.status).toBe(401);
     const missing = new URL(target);
-    missing.searchParams.delete('secret');
+    missing.searchParams.delete('sig');
     expect((await fetch(missing, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status).toBe(401);
 
     let hit = false;

@@ -5,6 +5,7 @@ import { storeSyncWorkflowId, shipmentWorkflowId } from '../../src/domain/ids';
 import type { ConnectionStatus } from '../../src/workflows/definitions';
 import { STORE_SYNC_V2 } from '../../src/workflows/store-sync';
 import { UPGRADE_PATCH } from '../../src/workflows/store-sync-v1';
+import { basicAuth } from '../../src/simulators/shipstation';
 import { importableOrder } from '../helpers/orders';
 import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
@@ -50,9 +51,17 @@ describe(`upgrade in place from release ${RELEASE}`, () => {
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key(first.id!), { trackingNumber: 'OLD-CODE-1' });
     await eventually(() => stack.ecwid.getOrder(STORE, first.id!)?.trackingNumber === 'OLD-CODE-1', 30_000);
     const oldRun = await stack.client.workflow.getHandle(storeSyncWorkflowId(STORE)).describe();
-    // The old release subscribed SHIP_NOTIFY per store.
-    const legacy = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
-    expect(legacy.map((h) => new URL(h.targetUrl).searchParams.get('store'))).toEqual([String(STORE)]);
+    // The old release's workflow asks for a per-store SHIP_NOTIFY subscription; today's activities make none (the
+    // form is retired: its URL carried the shared secret). What the old release's own activities made is there in a
+    // real upgrade: made here as they made it, for the account to replace.
+    expect(stack.shipstation.webhooks(SS_ACCOUNT.apiKey)).toEqual([]);
+    const legacyTarget = `${stack.apiUrl}/webhooks/shipstation?secret=retired-shared-secret-0123456789&store=${STORE}`;
+    const subscribed = await fetch(`${stack.shipstation.url}/webhooks/subscribe`, {
+      method: 'POST',
+      headers: { Authorization: basicAuth(SS_ACCOUNT.apiKey, SS_ACCOUNT.apiSecret), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ target_url: legacyTarget, event: 'SHIP_NOTIFY', friendly_name: `Ecwid store ${STORE} (connector)` }),
+    });
+    expect(subscribed.status).toBe(200);
 
     // Upgrade in place: the old worker stops, today's starts on the same task queue.
     await stack.stopWorker();

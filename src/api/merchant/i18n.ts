@@ -52,6 +52,12 @@ const EN = {
   accountIsOwn: 'your own',
   accountIsOperator: 'your service provider’s',
   lastError: 'Last problem',
+  credentialsNeeded:
+    'ShipStation refuses this store’s API key and secret (expired or revoked): it needs new ShipStation credentials. Orders and shipments wait and nothing is lost; enter a new key pair below.',
+  credentialsExpiring: 'The ShipStation API key pair expires soon: create a new one in ShipStation and enter it below.',
+  replaceKeysTitle: 'New ShipStation API key pair',
+  replaceKeysHelp: 'For your own ShipStation account: the new key and secret are checked with ShipStation first; the old ones stay in use if they fail.',
+  replaceKeys: 'Use this key pair',
   refresh: 'Refresh',
   none: 'None.',
   skippedTitle: 'Orders not imported',
@@ -112,6 +118,7 @@ const EN = {
     settings_saved: 'Settings saved. Orders they had kept out are checked again within a few seconds.',
     shipments_retried: 'Waiting shipments are being sent to Ecwid again.',
     disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
+    keys_replaced: 'New ShipStation key pair in use: waiting orders and shipments are on their way.',
   },
   errors: {
     csrf: 'This form has expired. Open the app again from your Ecwid admin.',
@@ -126,6 +133,8 @@ const EN = {
     import_since_out_of_range: 'The import start date must be between 2000-01-01 and one year from now.',
     confirm_disconnect: 'Tick the confirmation box to disconnect the store.',
     not_connected: 'This store is not connected.',
+    not_account_owner: 'This ShipStation account also serves other stores: ask your service provider to replace its key pair.',
+    shipstation_other_secret: 'This ShipStation API key is already connected with another secret. Ask your service provider, or enter the secret in use.',
   },
   reason: (reason: string, names: Record<string, string>) => describeSkipReason(reason, names),
 };
@@ -199,6 +208,12 @@ const FR: Messages = {
   accountIsOwn: 'le vôtre',
   accountIsOperator: 'celui de votre prestataire',
   lastError: 'Dernier problème',
+  credentialsNeeded:
+    'ShipStation refuse la clé et le secret d’API de cette boutique (expirés ou révoqués) : il faut de nouveaux identifiants ShipStation. Les commandes et les expéditions attendent, rien n’est perdu ; saisissez une nouvelle paire de clés ci-dessous.',
+  credentialsExpiring: 'La paire de clés d’API ShipStation expire bientôt : créez-en une nouvelle dans ShipStation et saisissez-la ci-dessous.',
+  replaceKeysTitle: 'Nouvelle paire de clés d’API ShipStation',
+  replaceKeysHelp: 'Pour votre propre compte ShipStation : la nouvelle clé et le nouveau secret sont d’abord vérifiés auprès de ShipStation ; les anciens restent utilisés en cas d’échec.',
+  replaceKeys: 'Utiliser cette paire de clés',
   refresh: 'Actualiser',
   none: 'Aucune.',
   skippedTitle: 'Commandes non importées',
@@ -259,6 +274,7 @@ const FR: Messages = {
     settings_saved: 'Réglages enregistrés. Les commandes qu’ils excluaient sont revérifiées dans quelques secondes.',
     shipments_retried: 'Les expéditions en attente sont renvoyées vers Ecwid.',
     disconnected: 'Déconnectée : la boutique ne se synchronise plus. Vous pouvez la reconnecter à tout moment.',
+    keys_replaced: 'Nouvelle paire de clés ShipStation en service : les commandes et expéditions en attente sont en route.',
   },
   errors: {
     csrf: 'Ce formulaire a expiré. Rouvrez l’application depuis votre administration Ecwid.',
@@ -273,6 +289,8 @@ const FR: Messages = {
     import_since_out_of_range: 'La date de début d’import doit être comprise entre le 2000-01-01 et dans un an.',
     confirm_disconnect: 'Cochez la case de confirmation pour déconnecter la boutique.',
     not_connected: 'Cette boutique n’est pas connectée.',
+    not_account_owner: 'Ce compte ShipStation sert aussi d’autres boutiques : demandez à votre prestataire de remplacer sa paire de clés.',
+    shipstation_other_secret: 'Cette clé d’API ShipStation est déjà connectée avec un autre secret. Demandez à votre prestataire, ou saisissez le secret en service.',
   },
   reason: frReason,
 };

@@ -184,6 +184,27 @@ function settingsForm(t: Messages, ctx: PageContext, s: ConnectionStatus, names:
 </form>`;
 }
 
+/**
+ * "Needs new ShipStation credentials" (or "expires soon") when the store's account says so, and, for a store with
+ * its own ShipStation account, the form that replaces the key pair (checked with ShipStation before it is kept).
+ */
+function credentialsHtml(t: Messages, ctx: PageContext, s: ConnectionStatus & { shipstationCredentials?: string }): string {
+  const banner =
+    s.shipstationCredentials === 'needs_new_credentials'
+      ? `<p class="flash error" id="credentials-needed">${e(t.credentialsNeeded)}</p>`
+      : s.shipstationCredentials === 'expiring'
+        ? `<p class="flash" id="credentials-expiring">${e(t.credentialsExpiring)}</p>`
+        : '';
+  if (s.shipstationAccount !== 'own' || s.state === 'disconnected') return banner;
+  return `${banner}<details class="card" id="replace-keys"${banner ? ' open' : ''}><summary>${e(t.replaceKeysTitle)}</summary>
+<form method="post" action="/ecwid/app/shipstation-keys" autocomplete="off">${hidden(ctx)}
+<p class="muted">${e(t.replaceKeysHelp)}</p>
+<label class="block">${e(t.apiKey)} <input id="new-ss-key" name="apiKey" maxlength="200" autocomplete="off" required></label>
+<label class="block">${e(t.apiSecret)} <input id="new-ss-secret" name="apiSecret" type="password" maxlength="200" autocomplete="new-password" required></label>
+<button type="submit">${e(t.replaceKeys)}</button>
+</form></details>`;
+}
+
 function actionsHtml(t: Messages, ctx: PageContext, s: ConnectionStatus): string {
   const post = (path: string, label: string, cls = '') =>
     `<form class="inline" method="post" action="/ecwid/app/${path}">${hidden(ctx)}<button type="submit"${cls ? ` class="${cls}"` : ''}>${e(label)}</button></form>`;
@@ -258,6 +279,7 @@ ${flashHtml(t, opts.flash)}
 <tr><th>${e(t.connectedBy)}</th><td>${e(opts.connectedBy === 'merchant' ? t.connectedByMerchant : t.connectedByOperator)}</td></tr>
 <tr><th>${e(t.lastError)}</th><td>${s.lastError ? e(s.lastError) : '<span class="muted">—</span>'}</td></tr>
 </table>
+${credentialsHtml(t, ctx, s)}
 <p><a href="${e(storeHref(ctx))}" id="refresh">↻ ${e(t.refresh)}</a></p>
 ${s.state === 'disconnected' ? `<p class="flash error">${e(t.reopenToReconnect)}</p>` : `<h2>${e(t.actionsTitle)}</h2>
 ${actionsHtml(t, ctx, s)}`}

@@ -1,8 +1,9 @@
+import type { SessionSecrets } from '../key-ring';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ConnectionService } from '../../connections/connection-service';
 import { ConnectionRefused, verifyEcwidAccess } from '../../connections/ecwid-access';
-import { createConnectionSchema, importSinceInRange, statusMappingSchema } from '../../connections/schemas';
+import { createConnectionSchema, importSinceInRange, replaceCredentialsSchema, statusMappingSchema } from '../../connections/schemas';
 import { checkShipStationKeys } from '../../connections/shipstation-access';
 import { CUSTOM_STATUSES, FULFILLMENT_STATUSES } from '../../domain/ecwid';
 import type { Logger } from '../../logging/logger';
@@ -16,7 +17,8 @@ import { statusNamesWithin, type LoadStatusNames } from '../status-names';
 export interface MerchantAppOptions {
   service: ConnectionService;
   /** Signs merchant sessions (through a derived key), so every API process accepts them. */
-  adminToken: string;
+  /** SESSION_SECRET (and old ones), or the admin token (earlier behaviour): what merchant sessions are signed with. */
+  sessionSecrets: SessionSecrets;
   /** The Ecwid app's client secret: its first 16 bytes decrypt the payload. Unset: the page refuses to open. */
   clientSecret?: string;
   ecwidApiUrl: string;
@@ -57,7 +59,7 @@ const dateField = z.iso.date();
  */
 export function merchantAppRoutes(opts: MerchantAppOptions): Router {
   const r = Router();
-  const sessions = new MerchantSessions(opts.adminToken);
+  const sessions = new MerchantSessions(opts.sessionSecrets);
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const csp = appPageCsp(opts.frameAncestors);
 
@@ -236,6 +238,9 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
       back(res, session, { notice: created ? 'installed' : 'reconnected' });
     } catch (err) {
       if (!(err instanceof ConnectionRefused)) throw err;
+      if (err.code === 'shipstation_account_has_other_secret') return void (await again('shipstation_other_secret', 409));
+      if (err.code === 'shipstation_credentials_refused') return void (await again('shipstation_refused', 422));
+      if (err.code === 'shipstation_unavailable') return void (await again('shipstation_unavailable', 502));
       await again('ecwid_refused', err.status, err.code === 'plan_required' ? messages(lang).planRequired : undefined);
     }
   });
@@ -260,6 +265,21 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     const running = await opts.service.isRunning(session.storeId);
     if (running) await opts.service.retryParkedShipments(session.storeId);
     back(res, session, done(running, 'shipments_retried'));
+  });
+  // The merchant replaces the key pair of their own ShipStation account (only when it serves this store alone).
+  action('shipstation-keys', async (session, body, _req, res) => {
+    const pair = replaceCredentialsSchema.safeParse({ apiKey: body.apiKey, apiSecret: body.apiSecret });
+    if (!pair.success) return back(res, session, { error: 'keys_missing' }, '#replace-keys');
+    try {
+      const outcome = await opts.service.replaceStoreAccountCredentials(session.storeId, pair.data, 'merchant');
+      if (outcome === 'replaced') return back(res, session, { notice: 'keys_replaced' });
+      back(res, session, { error: outcome }, '#replace-keys');
+    } catch (err) {
+      if (!(err instanceof ConnectionRefused)) throw err;
+      const error: ErrorKey =
+        err.code === 'shipstation_unavailable' ? 'shipstation_unavailable' : err.code === 'key_of_another_account' ? 'shipstation_other_secret' : 'shipstation_refused';
+      back(res, session, { error }, '#replace-keys');
+    }
   });
   action('disconnect', async (session, body, _req, res) => {
     if (body.confirm !== 'yes') return back(res, session, { error: 'confirm_disconnect' });

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { secretsEqual } from '../auth';
+import { randomBytes } from 'node:crypto';
+import { KeyRing, type SessionSecrets } from '../key-ring';
 import { type Lang, isLang } from './i18n';
 
 /** How long a merchant's page stays usable; Ecwid hands a fresh payload each time the app is opened. */
@@ -24,10 +24,10 @@ export interface MerchantSession {
  * leaked from the iframe's URL (browser history) can read the store's page, not act on it.
  */
 export class MerchantSessions {
-  private readonly key: Buffer;
+  private readonly keys: KeyRing;
 
-  constructor(adminToken: string) {
-    this.key = createHmac('sha256', adminToken).update('ecwid-shipstation merchant session key v1').digest();
+  constructor(secrets: SessionSecrets) {
+    this.keys = new KeyRing(secrets, 'ecwid-shipstation merchant session key v1');
   }
 
   issue(storeId: number, lang: Lang, nowMs = Date.now()): string {
@@ -43,7 +43,7 @@ export class MerchantSessions {
     if (parts.length !== 6) return undefined;
     const [v, store, lang, exp, nonce, sig] = parts;
     if (v !== 'm1' || !/^\d{1,12}$/.test(store) || !isLang(lang) || !/^\d{1,12}$/.test(exp) || !nonce) return undefined;
-    if (!secretsEqual(sig, this.mac(`session:${parts.slice(0, 5).join('.')}`))) return undefined;
+    if (!this.keys.verify(`session:${parts.slice(0, 5).join('.')}`, sig)) return undefined;
     if (Number(exp) * 1000 <= nowMs) return undefined;
     return { storeId: Number(store), lang, value };
   }
@@ -53,10 +53,10 @@ export class MerchantSessions {
   }
 
   csrfValid(session: string, given: unknown): boolean {
-    return typeof given === 'string' && secretsEqual(given, this.csrfToken(session));
+    return typeof given === 'string' && this.keys.verify(`csrf:${session}`, given);
   }
 
   private mac(data: string): string {
-    return createHmac('sha256', this.key).update(data).digest('base64url');
+    return this.keys.mac(data);
   }
 }

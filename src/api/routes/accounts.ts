@@ -1,7 +1,10 @@
 import { Router } from 'express';
-import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { shipstationAccountWorkflowId } from '../../domain/ids';
-import { accountStatusQuery, type AccountStatus, type BudgetReport } from '../../workflows/definitions';
+import type { ConnectionService } from '../../connections/connection-service';
+import { ConnectionRefused } from '../../connections/ecwid-access';
+import { fieldErrors, replaceCredentialsSchema } from '../../connections/schemas';
+import { credentialsHealth, type AccountService, type CredentialsHealth } from '../../connections/shipstation-accounts';
+import { shipstationCredentialsExpiringSeconds } from '../../observability/metrics';
+import type { AccountCredentialsState, AccountStatus, BudgetReport } from '../../workflows/definitions';
 
 /** A worker reports every 10 s while busy: a report older than this is from a worker that stopped or went quiet. */
 export const REPORT_FRESH_MS = 60_000;
@@ -31,6 +34,12 @@ export interface AccountView {
   owner?: AccountStatus['owner'];
   /** Leases granted so far (each deploy or worker failure moves it once). */
   ownerChanges?: number;
+  /**
+   * The key pair, without it: `needs_new_credentials` once ShipStation refused it (401/403) or its expiry date
+   * passed, `expiring` within 14 days of the date an operator gave; fingerprints, refusal and replacement times.
+   */
+  credentialsHealth: CredentialsHealth;
+  credentials?: AccountCredentialsState;
 }
 
 /** The account's status with the workers' reports summed as of now (stale reports and ended windows left out). */
@@ -41,6 +50,9 @@ export function accountView(status: AccountStatus, now = Date.now()): AccountVie
   const windowOpen = (r: BudgetReport) => r.resetAt === undefined || Date.parse(r.resetAt) > now;
   const latest = workers.filter((r) => r.remaining !== undefined && windowOpen(r)).sort((a, b) => a.ageMs - b.ageMs)[0];
   const waiting = workers.filter((r) => r.queueDepth > 0);
+  const health = credentialsHealth(status, now);
+  const expiresAt = status.credentials?.expiresAt ? Date.parse(status.credentials.expiresAt) : NaN;
+  if (Number.isFinite(expiresAt)) shipstationCredentialsExpiringSeconds.set({ account: status.accountId }, Math.round((expiresAt - now) / 1000));
   return {
     accountId: status.accountId,
     account: status.account,
@@ -57,42 +69,18 @@ export function accountView(status: AccountStatus, now = Date.now()): AccountVie
     workers,
     ...(status.owner ? { owner: status.owner } : {}),
     ...(status.ownerChanges !== undefined ? { ownerChanges: status.ownerChanges } : {}),
+    credentialsHealth: health,
+    ...(status.credentials ? { credentials: status.credentials } : {}),
   };
 }
 
-/** The ShipStation accounts the connector's stores use (admin): GET /accounts, GET /accounts/:accountId. */
-export function accountRoutes(opts: { client: Client }): Router {
+/** The ShipStation accounts the connector's stores use (admin): GET /accounts, GET /accounts/:accountId, PUT …/credentials. */
+export function accountRoutes(opts: { accounts: AccountService; service: ConnectionService }): Router {
   const r = Router();
-  let openOnly: WorkflowClient | undefined;
-  // An account whose stores all left has completed: it is gone, although a closed workflow still answers queries.
-  // Made on first use: the app is also built without a reachable Temporal (tests of other routes).
-  const openWorkflows = (): WorkflowClient => {
-    const { namespace, identity, interceptors, loadedDataConverter } = opts.client.workflow.options;
-    openOnly ??= new WorkflowClient({
-      connection: opts.client.connection,
-      dataConverter: loadedDataConverter,
-      namespace,
-      identity,
-      interceptors,
-      queryRejectCondition: 'NOT_OPEN',
-    });
-    return openOnly;
-  };
-  const statusOf = async (accountId: string): Promise<AccountStatus | undefined> => {
-    try {
-      return await openWorkflows().getHandle(shipstationAccountWorkflowId(accountId)).query(accountStatusQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) return undefined;
-      throw err;
-    }
-  };
+  const statusOf = (accountId: string) => opts.accounts.statusOf(accountId);
 
   r.get('/accounts', async (_req, res) => {
-    const ids: string[] = [];
-    for await (const wf of opts.client.workflow.list({ query: 'WorkflowType="shipstationAccount" AND ExecutionStatus="Running"' })) {
-      const id = wf.workflowId.replace(/^shipstation-account:/, '');
-      if (/^[0-9a-f]{16}$/.test(id) && !ids.includes(id)) ids.push(id);
-    }
+    const ids = await opts.accounts.runningAccountIds();
     const out: AccountView[] = [];
     const now = Date.now();
     // A few queries at a time: each one is a workflow task on a worker.
@@ -111,6 +99,35 @@ export function accountRoutes(opts: { client: Client }): Router {
       return;
     }
     res.json(accountView(status));
+  });
+
+  // A new key pair for the account (an expired or revoked one, or a rotation): verified first, then the account
+  // keeps its ID, stores, budget and history, and everything that waited for it goes on.
+  r.put('/accounts/:accountId/credentials', async (req, res) => {
+    const accountId = /^[0-9a-f]{16}$/.test(req.params.accountId) ? req.params.accountId : undefined;
+    const parsed = replaceCredentialsSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'invalid_body', fields: fieldErrors(parsed.error) });
+      return;
+    }
+    if (!accountId) {
+      res.status(404).json({ error: 'not_found', message: 'no ShipStation account with connected stores by this ID' });
+      return;
+    }
+    try {
+      const status = await opts.accounts.replaceCredentials(accountId, parsed.data, {
+        by: 'operator',
+        expiresAt: parsed.data.expiresAt,
+        retryParked: (storeId) => opts.service.retryParkedShipments(storeId),
+      });
+      res.json(accountView(status));
+    } catch (err) {
+      if (err instanceof ConnectionRefused) {
+        res.status(err.status).json({ error: err.code, message: err.message });
+        return;
+      }
+      throw err;
+    }
   });
 
   return r;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
 import { shipNotifySchema } from '../../connections/schemas';
 import { canonicalShipNoticeUrl } from '../../domain/shipment-notice';
-import { ECWID_STORE_ID } from '../../temporal/search-attributes';
-import { secretsEqual } from '../auth';
+import { verifyAccountSignature, type WebhookKeys } from '../../connections/ship-notify-target';
+import { shipstationAccountWorkflowId } from '../../domain/ids';
+import { shipNotifyRefused } from '../../observability/metrics';
 
 /**
  * A resource URL is fetched (with our ShipStation credentials) only when it points at ShipStation:
@@ -25,12 +26,16 @@ export function isShipStationResourceUrl(raw: string, configuredApiUrl: string):
 }
 
 /**
- * POST /webhooks/shipstation?secret=…&account=…: SHIP_NOTIFY of a ShipStation account's one subscription, handed
- * durably to a workflow keyed by the account and the resource URL. `?store=…` is the form of the per-store
- * subscriptions made before accounts; it keeps working until the account's workflow replaces them.
+ * POST /webhooks/shipstation?account=<accountId>&sig=<sig>: SHIP_NOTIFY of a ShipStation account's one subscription,
+ * handed durably to a workflow keyed by the account and the resource URL. `sig` is the account's own signature
+ * (connections/ship-notify-target.ts): a URL read in one merchant's ShipStation settings is worth nothing for any
+ * other account. Refused before any ShipStation call or workflow: a wrong or missing signature (401), an account
+ * that has no running workflow (404), and the retired forms — `?store=…` (per-store subscriptions of an earlier
+ * release) and `?secret=…` (the shared secret every merchant could read) — with 410. Their subscriptions are
+ * replaced by the account's signed one; meanwhile the account's reconciliation (every 15 minutes) brings the labels.
  */
 export function shipstationWebhookRoutes(opts: {
-  secret?: string;
+  keys?: WebhookKeys;
   shipstationApiUrl: string;
   client: Client;
   taskQueue: string;
@@ -38,21 +43,36 @@ export function shipstationWebhookRoutes(opts: {
 }): Router {
   const r = Router();
   r.post('/webhooks/shipstation', async (req, res) => {
-    if (!opts.secret) {
-      res.status(503).json({ error: 'not_configured', message: 'SHIPSTATION_WEBHOOK_SECRET is not set' });
+    if (!opts.keys) {
+      res.status(503).json({ error: 'not_configured', message: 'SHIPSTATION_WEBHOOK_KEY is not set' });
       return;
     }
-    const given = typeof req.query.secret === 'string' ? req.query.secret : undefined;
-    if (!secretsEqual(given, opts.secret)) {
-      res.status(401).json({ error: 'bad_secret' });
+    if (req.query.store !== undefined || req.query.secret !== undefined) {
+      shipNotifyRefused.inc({ reason: 'retired_form' });
+      res.status(410).json({ error: 'retired_target', message: 'this SHIP_NOTIFY URL form is retired; the account subscribes its signed URL itself' });
       return;
     }
-    // The account's name is the first 16 hex characters of sha256(API key): never the key itself.
-    const accountId = typeof req.query.account === 'string' && /^[0-9a-f]{16}$/.test(req.query.account) ? req.query.account : undefined;
-    const storeId =
-      accountId === undefined && typeof req.query.store === 'string' && /^\d{1,12}$/.test(req.query.store) ? Number(req.query.store) : undefined;
+    const accountId = typeof req.query.account === 'string' && ACCOUNT_ID.test(req.query.account) ? req.query.account : undefined;
+    const sig = typeof req.query.sig === 'string' ? req.query.sig : undefined;
+    if (accountId === undefined || !verifyAccountSignature(opts.keys, accountId, sig)) {
+      shipNotifyRefused.inc({ reason: 'bad_signature' });
+      res.status(401).json({ error: 'bad_signature' });
+      return;
+    }
+    // Signed for this account, but it must also be one the connector serves now: a notice for an account whose
+    // stores all left starts nothing (a describe, no ShipStation call).
+    const connected = await accountIsRunning(opts.client, accountId).catch(() => undefined);
+    if (connected === undefined) {
+      res.status(503).json({ error: 'temporarily_unavailable' });
+      return;
+    }
+    if (!connected) {
+      shipNotifyRefused.inc({ reason: 'unknown_account' });
+      res.status(404).json({ error: 'unknown_account' });
+      return;
+    }
     const parsed = shipNotifySchema.safeParse(req.body);
-    if (!parsed.success || (storeId === undefined && accountId === undefined)) {
+    if (!parsed.success) {
       res.status(400).json({ error: 'invalid_webhook' });
       return;
     }
@@ -62,7 +82,7 @@ export function shipstationWebhookRoutes(opts: {
       return;
     }
     if (!isShipStationResourceUrl(resourceUrl, opts.shipstationApiUrl)) {
-      opts.logger.warn({ storeId, accountId }, 'SHIP_NOTIFY with a resource_url outside ShipStation refused');
+      opts.logger.warn({ accountId }, 'SHIP_NOTIFY with a resource_url outside ShipStation refused');
       res.status(400).json({ error: 'resource_url_not_allowed' });
       return;
     }
@@ -70,7 +90,7 @@ export function shipstationWebhookRoutes(opts: {
     // reordered query is the same work, deduplicated as one notification.
     const canonical = canonicalShipNoticeUrl(resourceUrl);
     if (!canonical) {
-      opts.logger.warn({ storeId, accountId }, 'SHIP_NOTIFY whose resource_url names no labels refused');
+      opts.logger.warn({ accountId }, 'SHIP_NOTIFY whose resource_url names no labels refused');
       res.status(400).json({ error: 'resource_url_not_allowed', message: 'resource_url must be /shipments with a batchId (or orderId, orderNumber, trackingNumber) filter' });
       return;
     }
@@ -78,24 +98,13 @@ export function shipstationWebhookRoutes(opts: {
     try {
       const dedupe = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const;
       // The same delivery again, now or later, starts nothing new.
-      if (accountId !== undefined) {
-        await opts.client.workflow.start('shipNotify', {
-          workflowId: `ship-notify:${accountId}:${urlHash}`,
-          taskQueue: opts.taskQueue,
-          args: [{ accountId, resourceUrl: canonical }],
-          ...dedupe,
-          staticSummary: `SHIP_NOTIFY for ShipStation account ${accountId}`,
-        });
-      } else {
-        await opts.client.workflow.start('shipNotify', {
-          workflowId: `ship-notify:${storeId}:${urlHash}`,
-          taskQueue: opts.taskQueue,
-          args: [{ storeId, resourceUrl: canonical }],
-          ...dedupe,
-          typedSearchAttributes: [{ key: ECWID_STORE_ID, value: String(storeId) }],
-          staticSummary: `SHIP_NOTIFY for Ecwid store ${storeId}`,
-        });
-      }
+      await opts.client.workflow.start('shipNotify', {
+        workflowId: `ship-notify:${accountId}:${urlHash}`,
+        taskQueue: opts.taskQueue,
+        args: [{ accountId, resourceUrl: canonical }],
+        ...dedupe,
+        staticSummary: `SHIP_NOTIFY for ShipStation account ${accountId}`,
+      });
       res.status(200).json({ ok: true });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -107,4 +116,18 @@ export function shipstationWebhookRoutes(opts: {
     }
   });
   return r;
+}
+
+/** Account IDs are 16 hex characters (sha256 of the key the account was first registered with). */
+const ACCOUNT_ID = /^[0-9a-f]{16}$/;
+
+/** Whether the account's workflow runs (it has stores); a closed or unknown one does not. */
+async function accountIsRunning(client: Client, accountId: string): Promise<boolean> {
+  try {
+    const d = await client.workflow.getHandle(shipstationAccountWorkflowId(accountId)).describe();
+    return d.status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }

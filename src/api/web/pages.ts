@@ -16,6 +16,7 @@ export const NOTICES = {
   disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
   mapping_saved: 'Status mapping saved. Orders it had skipped are re-checked within a few seconds.',
   logged_out: 'You are logged out.',
+  keys_replaced: 'New ShipStation key pair in use for the account: its stores sync now, parked write-backs are retried.',
 } as const;
 
 export const ERRORS = {
@@ -25,6 +26,10 @@ export const ERRORS = {
   bad_token: 'That is not the admin token.',
   too_many_attempts: 'Too many failed attempts from your address: wait a minute and try again.',
   csrf: 'This form has expired. Reload the page and try again.',
+  keys_missing: 'Enter both the API key and the API secret.',
+  shipstation_credentials_refused: 'ShipStation refused that key pair: nothing was changed.',
+  shipstation_unavailable: 'ShipStation could not be reached to check the key pair: nothing was changed, try again.',
+  key_of_another_account: 'That API key is used by another ShipStation account: nothing was changed.',
 } as const;
 
 export type NoticeKey = keyof typeof NOTICES;
@@ -168,6 +173,25 @@ function mappingForm(status: ConnectionStatus, csrf: string, names: Record<strin
 </form>`;
 }
 
+/** "Needs new ShipStation credentials" / "expires soon" from the store's account, and the form replacing its pair. */
+function credentialsCard(status: ConnectionStatus & { shipstationCredentials?: string }, csrf: string): string {
+  const id = status.shipstationAccountId;
+  const banner =
+    status.shipstationCredentials === 'needs_new_credentials'
+      ? `<p class="flash error" id="credentials-needed">ShipStation account ${e(id ?? '')} needs new ShipStation credentials: ShipStation refuses its key pair (expired or revoked). Its stores' orders and shipments wait; nothing is lost. Give it a new pair below (or <code>PUT /accounts/${e(id ?? '')}/credentials</code>).</p>`
+      : status.shipstationCredentials === 'expiring'
+        ? `<p class="flash" id="credentials-expiring">The key pair of ShipStation account ${e(id ?? '')} expires within 14 days: give it a new pair below.</p>`
+        : '';
+  if (!id || status.state === 'disconnected') return banner;
+  return `${banner}<details class="card" id="replace-keys"${banner ? ' open' : ''}><summary>Replace the key pair of ShipStation account ${e(id)}…</summary>
+<form method="post" action="/stores/${status.storeId}/shipstation-credentials" autocomplete="off">${csrfField(csrf)}
+<p class="muted">For every store of the account. The pair is checked with ShipStation first; the current one stays if it fails.</p>
+<label>API key <input name="apiKey" maxlength="200" autocomplete="off" required></label>
+<label>API secret <input name="apiSecret" type="password" maxlength="200" autocomplete="new-password" required></label>
+<button type="submit">Use this key pair</button>
+</form></details>`;
+}
+
 function actions(status: ConnectionStatus, csrf: string): string {
   if (status.state === 'disconnected') return '<p class="muted">This store is disconnected.</p>';
   const post = (path: string, label: string, cls = '') =>
@@ -275,6 +299,7 @@ ${
     }
 <tr><th>Last error</th><td>${s.lastError ? e(s.lastError) : '<span class="muted">—</span>'}</td></tr>
 </table>
+${credentialsCard(s, opts.csrf)}
 ${actions(s, opts.csrf)}
 ${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reasons.join('')}</ul>` : ''}
 <h2>Recently skipped orders</h2>

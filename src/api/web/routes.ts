@@ -1,6 +1,7 @@
+import { ConnectionRefused } from '../../connections/ecwid-access';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ConnectionService } from '../../connections/connection-service';
-import { statusMappingSchema } from '../../connections/schemas';
+import { replaceCredentialsSchema, statusMappingSchema } from '../../connections/schemas';
 import { CUSTOM_STATUSES } from '../../domain/ecwid';
 import type { OrderDecision } from '../../workflows/definitions';
 import { secretsEqual } from '../auth';
@@ -14,6 +15,8 @@ export { sessionOrBearer } from './session';
 export interface WebRoutesOptions {
   service: ConnectionService;
   adminToken: string;
+  /** The session signer (SESSION_SECRET); default: one derived from the admin token. */
+  sessions?: WebSessions;
   /** Names merchants gave their custom statuses, for every store (IDs → names); loaded names win. */
   statusNames?: Record<string, string>;
   /** A store's custom status names (Ecwid `/profile/order_statuses`); without it, or if it fails, IDs are shown. */
@@ -51,7 +54,7 @@ function html(res: Response, status: number, body: string): void {
  */
 export function webRoutes(opts: WebRoutesOptions): Router {
   const r = Router();
-  const sessions = new WebSessions(opts.adminToken);
+  const sessions = opts.sessions ?? new WebSessions(opts.adminToken);
   // Form bodies for these routes only: the rest of the API speaks JSON.
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
@@ -204,6 +207,18 @@ export function webRoutes(opts: WebRoutesOptions): Router {
     if (body.confirm !== 'yes') return { error: 'confirm_disconnect' };
     const ok = await opts.service.disconnect(id);
     return ok ? { notice: 'disconnected', to: '/' } : { error: 'not_found' };
+  });
+  storeAction('shipstation-credentials', async (id, body) => {
+    const pair = replaceCredentialsSchema.safeParse({ apiKey: body.apiKey, apiSecret: body.apiSecret });
+    if (!pair.success) return { error: 'keys_missing', hash: '#replace-keys' };
+    try {
+      const outcome = await opts.service.replaceStoreAccountCredentials(id, pair.data, 'operator');
+      return outcome === 'replaced' ? { notice: 'keys_replaced' } : { error: 'not_found' };
+    } catch (err) {
+      if (!(err instanceof ConnectionRefused)) throw err;
+      const known = ['shipstation_credentials_refused', 'shipstation_unavailable', 'key_of_another_account'] as const;
+      return { error: (known as readonly string[]).includes(err.code) ? (err.code as (typeof known)[number]) : 'not_found', hash: '#replace-keys' };
+    }
   });
   storeAction('mapping', async (id, body) => {
     // Only the six custom statuses are read; "(not imported)" is an empty value, i.e. no mapping.

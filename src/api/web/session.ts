@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerOf, secretsEqual } from '../auth';
+import { KeyRing, type SessionSecrets } from '../key-ring';
 import { AuthThrottle, recordAuthFailure, refuseIfThrottled } from '../throttle';
 
 export const SESSION_COOKIE = 'ess_session';
@@ -13,11 +14,10 @@ export const SESSION_TTL_SECONDS = 12 * 3600;
  * ends every session at once.
  */
 export class WebSessions {
-  private readonly key: Buffer;
+  private readonly keys: KeyRing;
 
-  constructor(adminToken: string) {
-    // A derived key, so the admin token itself never signs anything a browser holds.
-    this.key = createHmac('sha256', adminToken).update('ecwid-shipstation web session key v1').digest();
+  constructor(secrets: SessionSecrets) {
+    this.keys = new KeyRing(secrets, 'ecwid-shipstation web session key v1');
   }
 
   issue(nowMs = Date.now()): string {
@@ -31,7 +31,7 @@ export class WebSessions {
     if (typeof value !== 'string' || value.length > 200) return false;
     const [exp, nonce, sig, extra] = value.split('.');
     if (!exp || !nonce || !sig || extra !== undefined || !/^\d{1,12}$/.test(exp)) return false;
-    if (!secretsEqual(sig, this.mac(`session:${exp}.${nonce}`))) return false;
+    if (!this.keys.verify(`session:${exp}.${nonce}`, sig)) return false;
     return Number(exp) * 1000 > nowMs;
   }
 
@@ -46,11 +46,11 @@ export class WebSessions {
   }
 
   csrfValid(session: string, given: unknown): boolean {
-    return typeof given === 'string' && secretsEqual(given, this.csrfToken(session));
+    return typeof given === 'string' && this.keys.verify(`csrf:${session}`, given);
   }
 
   private mac(data: string): string {
-    return createHmac('sha256', this.key).update(data).digest('base64url');
+    return this.keys.mac(data);
   }
 }
 

@@ -79,6 +79,10 @@ export interface ShipStationSimulator {
   /** Changes an order's status as a user would in the UI. */
   setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
   webhooks(apiKey: string): SimWebhook[];
+  /** Gives the account of `apiKey` another key pair (same orders, shipments and webhooks), as ShipStation's settings do. */
+  addKeyPair(apiKey: string, pair: { apiKey: string; apiSecret: string }): void;
+  /** Revokes (or expires) a key: its calls get 401 from now on. */
+  revokeKey(apiKey: string): void;
   /** Partial failure: these order keys fail inside the next bulk call that carries them (once each). */
   failOrdersOnce(orderKeys: string[], message?: string): void;
   close(): Promise<void>;
@@ -145,6 +149,8 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
       order.modifyDate = pacificDateTime();
     },
     webhooks: (apiKey) => state.account(apiKey).webhooks.map((h) => ({ ...h })),
+    addKeyPair: (apiKey, pair) => void state.extraKeys.set(pair.apiKey, { apiSecret: pair.apiSecret, acct: state.account(apiKey) }),
+    revokeKey: (apiKey) => void state.revokedKeys.add(apiKey),
     failOrdersOnce: (orderKeys, message = 'An internal error occurred while saving the order.') => {
       for (const k of orderKeys) state.failOnce.set(k, message);
     },

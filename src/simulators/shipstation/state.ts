@@ -156,13 +156,25 @@ export class SimState {
     else acct.stores.push({ ...store, marketplaceId: 0, marketplaceName: 'ShipStation', createDate: pacificDateTime() });
   }
 
+  /**
+   * Further key pairs of accounts (ShipStation lets an account hold two while one replaces the other), by API key,
+   * and keys revoked or expired: refused with 401 like a wrong secret.
+   */
+  readonly extraKeys = new Map<string, { apiSecret: string; acct: AccountState }>();
+  readonly revokedKeys = new Set<string>();
+
   account(apiKey: string): AccountState {
+    const extra = this.extraKeys.get(apiKey);
+    if (extra) return extra.acct;
     const a = this.accounts.get(apiKey);
     if (!a) throw new Error(`no ShipStation simulator account with API key ${apiKey}`);
     return a;
   }
 
   authenticate(apiKey: string, apiSecret: string): AccountState | undefined {
+    if (this.revokedKeys.has(apiKey)) return undefined;
+    const extra = this.extraKeys.get(apiKey);
+    if (extra) return extra.apiSecret === apiSecret ? extra.acct : undefined;
     const a = this.accounts.get(apiKey);
     return a && a.account.apiSecret === apiSecret ? a : undefined;
   }
