@@ -28,13 +28,16 @@ export interface AccountTrafficInput {
   lease?: BudgetLease;
 }
 
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind (the lease waits every second for days). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 
