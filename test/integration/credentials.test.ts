@@ -243,7 +243,7 @@ describe('tenants and credentials (full stack)', () => {
     stack.shipstation.revokeKey(NEW.apiKey);
     expect(await account(D)).toMatchObject({ accountId: D, credentials: { replacedBy: 'operator', replacements: 2 } });
     await stack.shipstation.createLabel(THIRD.apiKey, key(STORE_D, 'D-1'), { trackingNumber: 'THIRD-1' });
-    await eventually(() => stack.ecwid.getOrder(STORE_D, 'D-1')?.trackingNumber === 'THIRD-1', 30_000, 300);
+    await eventually(() => stack.ecwid.getOrder(STORE_D, 'D-1')?.trackingNumber === 'THIRD-1', 60_000, 300);
   }, 120_000);
 
   test('behind a trusted proxy the session cookie stays Secure; an untrusted one cannot make it so', async () => {

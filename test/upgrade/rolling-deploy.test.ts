@@ -29,9 +29,9 @@ describe(`rolling deploy: release ${RELEASE} → today, versioned workers`, () =
   const orderAndLabel = async (tracking: string) => {
     const o = stack.ecwid.upsertOrder(STORE, importableOrder({ createTimestamp: Math.floor(Date.now() / 1000) - 60 }));
     await stack.ecwid.sendWebhook(STORE, 'order.created', { orderId: o.id });
-    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key(o.id!)), 30_000);
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(key(o.id!)), 60_000);
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key(o.id!), { trackingNumber: tracking });
-    await eventually(() => stack.ecwid.getOrder(STORE, o.id!)?.trackingNumber === tracking, 30_000);
+    await eventually(() => stack.ecwid.getOrder(STORE, o.id!)?.trackingNumber === tracking, 60_000);
     return o.id!;
   };
   /** The version that completed the workflow's last task. */
