@@ -72,6 +72,17 @@ export async function storesOfAccount(deps: ActivityDeps, accountId: string): Pr
 }
 
 /**
+ * Where the account's labels go: the attached stores, and which of them adopted the orders of ShipStation's own
+ * Ecwid store(s) (native store ID → Ecwid store), one query.
+ */
+export async function routingOfAccount(deps: ActivityDeps, accountId: string): Promise<{ stores: Set<number>; native: Map<number, number> }> {
+  const status = await queryAccount(deps, accountId, (h) => h.query(accountStatusQuery));
+  const native = new Map<number, number>();
+  for (const link of status.nativeStoreLinks ?? []) for (const id of link.nativeStoreIds) native.set(id, link.storeId);
+  return { stores: new Set(status.stores), native };
+}
+
+/**
  * A client for the account. Refuses when the credentials at hand are another account's: the worker's default
  * key changed since the account's workflow was started (its stores join the new account on their next run).
  */
@@ -141,7 +152,7 @@ export function credentialsRefusedFailure(accountId: string): ApplicationFailure
  */
 export async function joinShipStationAccount(
   deps: ActivityDeps,
-  input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings },
+  input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; nativeStoreIds?: number[] },
 ): Promise<{ accountId: string }> {
   const own = input.credentials.shipstation;
   const pair = effectiveCredentials(deps, own);
@@ -149,6 +160,7 @@ export async function joinShipStationAccount(
   const attach: AttachStore = {
     storeId: input.storeId,
     ...(input.settings.shipstationStoreId !== undefined ? { shipstationStoreId: input.settings.shipstationStoreId } : {}),
+    ...(input.nativeStoreIds?.length ? { nativeStoreIds: input.nativeStoreIds } : {}),
     ...(own ? { credentials: own } : {}),
     keyFingerprint: fingerprint(KEY_FINGERPRINT, pair.apiKey),
     pairFingerprint: pairFingerprint(pair),
@@ -247,12 +259,12 @@ export async function routeShipNotice(
     return summary();
   }
   const ss = await accountClient(deps, input.accountId);
-  const stores = new Set(await storesOfAccount(deps, input.accountId));
+  const { stores, native } = await routingOfAccount(deps, input.accountId);
   let complete = false;
   for (let page = progress.nextPage; page <= SHIP_NOTICE_MAX_PAGES; page++) {
     const res = await classified(() => ss.callUrl<{ shipments?: ShipStationShipment[]; pages?: number }>(shipNoticePageUrl(canonical, page)));
     const shipments = res.shipments ?? [];
-    const routing = routeShipments(shipments, stores);
+    const routing = routeShipments(shipments, stores, native);
     await deliverRoutedOrders(deps, routing.orders, input.resourceUrl);
     progress = {
       nextPage: page + 1,
@@ -294,13 +306,13 @@ export interface AccountReconciliation {
 export async function reconcileAccountShipments(deps: ActivityDeps, input: { accountId: string; since: number }): Promise<AccountReconciliation> {
   const until = Math.floor(Date.now() / 1000);
   const ss = await accountClient(deps, input.accountId);
-  const stores = new Set(await storesOfAccount(deps, input.accountId));
+  const { stores, native } = await routingOfAccount(deps, input.accountId);
   const total: AccountReconciliation = { until, shipments: 0, orders: 0, routed: 0, ignored: 0 };
   const createDateStart = toShipStationDateTime(input.since).slice(0, 19).replace('T', ' ');
   for (let page = 1; ; page++) {
     const res = await classified(() => ss.listShipments({ createDateStart, includeShipmentItems: 'true', page, pageSize: PAGE_SIZE }));
     // Each page is handed over as it comes: a retry after a failure further on only repeats harmless signals.
-    const routing = routeShipments(res.shipments ?? [], stores);
+    const routing = routeShipments(res.shipments ?? [], stores, native);
     await deliverRoutedOrders(deps, routing.orders, 'reconcile');
     total.shipments += (res.shipments ?? []).length;
     total.orders += routing.orders.length;

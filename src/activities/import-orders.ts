@@ -20,6 +20,8 @@ import { mapWithConcurrency } from './concurrency';
 import { createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
 import { classified, concernsOneOrder, toActivityFailure } from './failures';
 import { storeCache, syncCache, type LookupCache } from './sync-cache';
+import { adoptedKeysOf } from './native-orders';
+import { adoptionDecision, asAdopted, type AdoptedOrders } from '../domain/native-adoption';
 
 export interface ImportOrdersInput {
   storeId: number;
@@ -40,6 +42,8 @@ export interface ImportOrdersInput {
   orderIds?: string[];
   /** id → updateTimestamp already sent; such orders are not sent again. */
   recentlySent: Record<string, number>;
+  /** How many orders the store adopted from ShipStation's Ecwid integration: above 0, the page asks which are (native-orders.ts). */
+  adoptedOrders?: number;
 }
 
 export interface ImportOrdersResult {
@@ -107,9 +111,12 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
 
   const ss = accepted.length > 0 || missingIds.length > 0 ? shipstationFor(deps, input.credentials, accountId) : undefined;
 
+  // Orders adopted from ShipStation's Ecwid integration go under its orderKey (see native-orders.ts).
+  const adopted = input.adoptedOrders ? await adoptedKeysOf(deps, input.storeId, [...accepted.map((a) => safeId(a.order)), ...missingIds]) : {};
+
   // Orders Ecwid no longer has: cancel what is still open in ShipStation.
   if (ss && missingIds.length > 0) {
-    outcomes.push(...(await cancelInShipStation(ss, input.storeId, missingIds)));
+    outcomes.push(...(await cancelInShipStation(ss, input.storeId, missingIds, adopted)));
   }
 
   if (ss && accepted.length > 0) {
@@ -153,6 +160,12 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         outcomes.push({ id, outcome: 'failed', reason: `mapping failed: ${errorText(err)}` });
         continue;
       }
+      const adoption = adoptionDecision(adopted[id]);
+      if (adoption && !adoption.send) {
+        outcomes.push({ id, outcome: 'skipped', reason: adoption.reason, updateTimestamp: a.order.updateTimestamp });
+        continue;
+      }
+      if (adoption?.send) mapped = asAdopted(mapped, adoption.orderKey);
       if (a.status === 'shipped' && shippedThroughShipStation(a.order)) {
         // The connector wrote this shipment from a ShipStation label (its Ecwid update fires a webhook that brings
         // the order back here): ShipStation has it shipped already. No look-up: a packer's batch of 500 labels
@@ -328,11 +341,12 @@ export async function findShipStationOrder(
  * Cancels the open ShipStation orders of Ecwid orders that were deleted. ShipStation refusing one order's
  * look-up or cancel (see `concernsOneOrder`) is that order's `failed` outcome; the others go on.
  */
-export async function cancelInShipStation(ss: ShipStationClient, storeId: number, orderIds: string[]): Promise<OrderOutcome[]> {
+export async function cancelInShipStation(ss: ShipStationClient, storeId: number, orderIds: string[], adopted: AdoptedOrders = {}): Promise<OrderOutcome[]> {
   const outcomes: OrderOutcome[] = [];
   for (const id of orderIds) {
     try {
-      outcomes.push(await cancelOne(ss, storeId, id));
+      const adoption = adoptionDecision(adopted[id]);
+      outcomes.push(await cancelOne(ss, storeId, id, adoption?.send ? adoption.orderKey : undefined));
     } catch (err) {
       if (!concernsOneOrder(err)) throw toActivityFailure(err);
       outcomes.push({ id, outcome: 'failed', reason: `cancel failed: ${err.message}` });
@@ -342,8 +356,8 @@ export async function cancelInShipStation(ss: ShipStationClient, storeId: number
   return outcomes;
 }
 
-async function cancelOne(ss: ShipStationClient, storeId: number, id: string): Promise<OrderOutcome> {
-  const key = orderKey(storeId, { id });
+async function cancelOne(ss: ShipStationClient, storeId: number, id: string, adoptedKey?: string): Promise<OrderOutcome> {
+  const key = adoptedKey ?? orderKey(storeId, { id });
   const existing = await findShipStationOrder(ss, { orderKey: key, orderNumber: id });
   if (!existing) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
   if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { importOrderPage, importOrdersOfStore, type ImportOrdersInput } from './import-orders';
 import { withHeartbeats } from './deps';
+import { findNativeOrders, type FindNativeOrdersInput } from './native-orders';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import {
   deliverShipNotices,
@@ -35,6 +36,8 @@ export function createActivities(deps: ActivityDeps) {
   if (deps.temporal) startBudgetReporter(deps.temporal, deps.logger);
   return withHeartbeats({
     importOrders: (input: ImportOrdersInput) => importOrdersOfStore(deps, input),
+    // Switching from ShipStation's Ecwid integration: its orders, found once on connect (activities/native-orders.ts).
+    findNativeOrders: (input: FindNativeOrdersInput) => findNativeOrders(deps, input),
     // Called only by store-sync runs begun before v2. A webhook's deletion is a hint: each order is read again, and
     // only Ecwid's 404 cancels it in ShipStation (an order Ecwid still has is imported as it is).
     cancelDeletedOrders: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] }) =>

@@ -102,15 +102,20 @@ export interface Routing {
 
 /**
  * Groups shipments by the order their `orderKey` (`ecwid-<storeId>-<orderId>`) names, keeping only stores attached
- * to the account. Everything else is counted as ignored: labels of orders created by hand or by another app, and
+ * to the account; a label in one of ShipStation's own Ecwid stores (`nativeStores`: its store ID → the Ecwid store
+ * that adopted its orders) goes to the Ecwid order of its order number. Everything else is counted as ignored: labels of orders created by hand or by another app, and
  * of stores that use another connection to this account.
  */
-export function routeShipments(shipments: readonly ShipStationShipment[], attachedStores: ReadonlySet<number>): Routing {
+export function routeShipments(
+  shipments: readonly ShipStationShipment[],
+  attachedStores: ReadonlySet<number>,
+  nativeStores: ReadonlyMap<number, number> = new Map(),
+): Routing {
   const orders = new Map<string, RoutedOrder>();
   let routed = 0;
   let ignored = 0;
   for (const s of shipments) {
-    const ref = parseOrderKey(s.orderKey ?? '');
+    const ref = parseOrderKey(s.orderKey ?? '') ?? nativeRef(s, nativeStores);
     if (!ref || !attachedStores.has(ref.storeId) || typeof s.shipmentId !== 'number') {
       ignored += 1;
       continue;
@@ -122,6 +127,17 @@ export function routeShipments(shipments: readonly ShipStationShipment[], attach
     routed += 1;
   }
   return { orders: [...orders.values()], routed, ignored };
+}
+
+/**
+ * A label of an order adopted from ShipStation's own Ecwid integration (its orderKey is the integration's): the
+ * store that adopted that native store's orders, and the Ecwid order its order number names.
+ */
+function nativeRef(s: ShipStationShipment, nativeStores: ReadonlyMap<number, number>): { storeId: number; orderId: string } | null {
+  const nativeStoreId = s.advancedOptions?.storeId;
+  if (typeof nativeStoreId !== 'number' || typeof s.orderNumber !== 'string' || s.orderNumber.trim() === '') return null;
+  const storeId = nativeStores.get(nativeStoreId);
+  return storeId === undefined ? null : { storeId, orderId: s.orderNumber.trim() };
 }
 
 /**

@@ -37,7 +37,11 @@ export interface ConnectionSettings {
   importSince: number;
   statusMapping: StatusMapping;
   importPickupOrders: boolean;
+  /** The ShipStation store new orders go to (`advancedOptions.storeId`); absent: the account's first manual store. */
   shipstationStoreId?: number;
+  /** Its name when it was chosen (for pages and explanations), and when (ISO). */
+  shipstationStoreName?: string;
+  shipstationStoreChosenAt?: string;
   stockLocationAttribute?: string;
   giftFieldNames?: string[];
   giftMessageFieldNames?: string[];
@@ -118,6 +122,32 @@ export interface ConnectionStatus {
   consecutiveFailures?: number;
   /** A window of creation dates being read again because the import start date moved earlier. */
   rereading?: { from: string; to: string };
+  /** Orders adopted from ShipStation's own Ecwid integration on connect (absent: connected before it existed). */
+  nativeAdoption?: NativeAdoptionStatus;
+}
+
+/**
+ * Switching from ShipStation's Ecwid integration: what the look at its store(s) found on connect. Counts and store
+ * names only (no order data).
+ */
+export interface NativeAdoptionStatus {
+  state: 'pending' | 'done' | 'not_applicable';
+  at?: string;
+  /** The import window looked at (ISO). */
+  from?: string;
+  /** ShipStation's Ecwid stores on the account; `autoRefresh`: ShipStation still imports that store on its own. */
+  nativeStores: { storeId: number; storeName: string; autoRefresh: boolean }[];
+  /** Open orders followed under the native orderKey. */
+  adopted: number;
+  /** Orders the native store shipped already: not created again. */
+  closed: number;
+  /** Orders two native stores hold under different keys: not created, not followed. */
+  ambiguous: number;
+  /** Native orders read. */
+  listed: number;
+  /** Adoptions forgotten beyond the bound (see docs/operations.md). */
+  dropped: number;
+  lastError?: string;
 }
 
 export interface OrderDecision {
@@ -160,6 +190,8 @@ export const disconnectSignal = defineSignal<[]>('disconnect');
 export const credentialsQuery = defineQuery<ConnectionCredentials>('credentials');
 export const statusQuery = defineQuery<ConnectionStatus>('status');
 export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDecision');
+/** Internal: the import asks which of its orders are adopted from ShipStation's Ecwid integration (id → orderKey). */
+export const adoptedOrdersQuery = defineQuery<Record<string, string>, [string[]]>('adoptedOrders');
 
 // ---- Shipment write-back ----
 
@@ -241,6 +273,8 @@ export const shipmentStatusQuery = defineQuery<ShipmentStatus>('shipmentStatus')
 export interface AttachStore {
   storeId: number;
   shipstationStoreId?: number;
+  /** ShipStation's own Ecwid store(s) whose orders this store adopted (switching from the native integration). */
+  nativeStoreIds?: number[];
   credentials?: ShipStationCredentials;
   /** Fingerprints of the pair the store joined with (connections/fingerprint.ts), recorded by an account that has none. */
   keyFingerprint?: string;
@@ -304,6 +338,8 @@ export interface AccountStatus {
   accountId: string;
   account: 'default' | 'own';
   stores: number[];
+  /** Stores that adopted orders of ShipStation's own Ecwid stores: labels of those stores' orders are theirs. */
+  nativeStoreLinks?: { storeId: number; nativeStoreIds: number[] }[];
   subscription: { state: 'pending' | 'subscribed' | 'failed' | 'not_configured'; at?: string; error?: string; replacedLegacy?: number };
   lastReconciliation?: { at: string; since: string; shipments: number; routed: number; ignored: number; error?: string };
   notifications: { routed: number; ignored: number };

@@ -114,6 +114,8 @@ const ENSURE_CALLS_PER_TURN = 50;
 
 interface StoreEntry {
   shipstationStoreId?: number;
+  /** ShipStation's own Ecwid store(s) whose orders the store adopted: their labels are routed to it too. */
+  nativeStoreIds?: number[];
 }
 
 /** What one run hands to the next (continue-as-new). Small: store IDs, a few timestamps and counts. */
@@ -212,7 +214,10 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
     if (!a || !Number.isSafeInteger(a.storeId)) return;
     // A store that joins (again) after the upgrade is about to send its imports to the account's queue: lease now.
     upgradeToLease();
-    stores.set(a.storeId, a.shipstationStoreId !== undefined ? { shipstationStoreId: a.shipstationStoreId } : {});
+    stores.set(a.storeId, {
+      ...(a.shipstationStoreId !== undefined ? { shipstationStoreId: a.shipstationStoreId } : {}),
+      ...(Array.isArray(a.nativeStoreIds) && a.nativeStoreIds.length > 0 ? { nativeStoreIds: a.nativeStoreIds.slice(0, 20) } : {}),
+    });
     if (a.credentials) {
       // The account's pair is replaced only on purpose (`replaceCredentials`, verified first): a joining store's copy,
       // possibly older, never overwrites it. Runs begun before this kept the last store's pair, as recorded.
@@ -286,6 +291,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
       accountId: input.accountId,
       account: credentials ? 'own' : 'default',
       stores: [...stores.keys()].sort((a, b) => a - b),
+      ...nativeLinksOf(stores),
       subscription: c.subscription,
       ...(c.lastReconciliation ? { lastReconciliation: c.lastReconciliation } : {}),
       notifications: { ...c.notifications },
@@ -399,4 +405,10 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()] };
   await continueAsNew<typeof shipstationAccount>({ accountId: input.accountId, credentials, carried });
   return { storesLeft: stores.size };
+}
+
+/** Which attached store adopted the orders of which of ShipStation's own Ecwid stores (labels are routed by it). */
+function nativeLinksOf(stores: Map<number, StoreEntry>): Pick<AccountStatus, 'nativeStoreLinks'> {
+  const links = [...stores].filter(([, e]) => e.nativeStoreIds?.length).map(([storeId, e]) => ({ storeId, nativeStoreIds: e.nativeStoreIds ?? [] }));
+  return links.length > 0 ? { nativeStoreLinks: links } : {};
 }

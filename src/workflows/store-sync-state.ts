@@ -14,6 +14,7 @@ import type {
   SyncResult,
 } from './definitions';
 import { setCurrentDetails } from '@temporalio/workflow';
+import { adoptionExplanation, adoptionStatusOf, type CarriedAdoption } from './native-adoption';
 
 /** Re-read what changed a little before the last cursor: Ecwid's clock and ours differ, and updates land late. */
 export const CURSOR_OVERLAP_SECONDS = 600;
@@ -80,6 +81,8 @@ export interface CarriedState {
   /** Failed syncs in a row, and when the next may start (epoch ms): a failing sync backs off. */
   consecutiveFailures?: number;
   retryAt?: number;
+  /** Orders adopted from ShipStation's own Ecwid integration (workflows/native-adoption.ts). */
+  adoption?: CarriedAdoption;
 }
 
 export interface StoreSyncInput {
@@ -198,7 +201,9 @@ export function explainOrder(s: CarriedState, orderId: string, settings: Connect
     };
   }
   const at = s.recentlyImported[orderId];
-  if (at) return { orderId, outcome: 'imported', at, explanation: IMPORTED_EXPLANATION };
+  const adopted = adoptionExplanation(s, orderId);
+  if (at) return { orderId, outcome: 'imported', at, explanation: [IMPORTED_EXPLANATION, adopted ?? shipstationStoreLine(settings)].join('; ') };
+  if (adopted) return { orderId, outcome: 'unknown', explanation: adopted };
   return {
     orderId,
     outcome: 'unknown',
@@ -241,7 +246,19 @@ export function connectionStatusOf(
     pendingOrderIds: s.pendingOrderIds.length,
     ...(s.consecutiveFailures ? { consecutiveFailures: s.consecutiveFailures } : {}),
     ...(s.reread ? { rereading: { from: new Date(s.reread.from * 1000).toISOString(), to: new Date(s.reread.to * 1000).toISOString() } } : {}),
+    ...(s.adoption ? { nativeAdoption: adoptionStatusOf(s) } : {}),
   };
+}
+
+/**
+ * Which ShipStation store the connection's new orders go to. ShipStation sets an order's store only when it is
+ * created, so an order keeps the store it was created in when the choice changes.
+ */
+export function shipstationStoreLine(settings: ConnectionSettings): string {
+  const chosen = settings.shipstationStoreId;
+  if (chosen === undefined) return "new orders go to the ShipStation account's first manual store (the default: no store chosen)";
+  const name = settings.shipstationStoreName ? `"${settings.shipstationStoreName}" (${chosen})` : String(chosen);
+  return `new orders go to the ShipStation store ${name}${settings.shipstationStoreChosenAt ? `, chosen ${settings.shipstationStoreChosenAt}` : ''}; an order created before keeps its store`;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   statusQuery,
   syncNowSignal,
   updateConnectionSignal,
+  adoptedOrdersQuery,
   type ConnectionCredentials,
   type ConnectionSettings,
   type ConnectionUpdate,
@@ -49,6 +50,7 @@ import {
   type StoreSyncInput,
 } from './store-sync-state';
 import { storeSyncV1 } from './store-sync-v1';
+import { adoptedOf, nativeStoreIdsOf, needsAdoptionScan, rescanOnEarlierImportSince, scanNativeOrders, withAdoptions } from './native-adoption';
 
 export { CURSOR_OVERLAP_SECONDS, PERMANENT_CONNECTION_ERRORS } from './store-sync-state';
 export type { CarriedState, StoreSyncInput } from './store-sync-state';
@@ -179,6 +181,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
         // A mapping fix should import the orders it skipped, without waiting for them to change in Ecwid.
         s.settingsChanged = true;
       }
+      rescanOnEarlierImportSince(s, before.importSince, settings.importSince);
       if (settings.importSince < before.importSince) {
         // Orders created in the newly included window were never read (or were skipped): read it again.
         s.reread = {
@@ -201,6 +204,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   setHandler(statusQuery, () => connectionStatusOf(input.storeId, s, settings, credentials, syncing));
   setHandler(credentialsQuery, () => credentials);
   setHandler(orderDecisionQuery, (orderId): OrderDecision => explainOrder(s, orderId, settings));
+  setHandler(adoptedOrdersQuery, (ids) => adoptedOf(s, ids));
 
   upsertSearchAttributes([{ key: CONNECTION_STATE, value: s.state }]);
 
@@ -221,6 +225,20 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
       continue;
     }
     await keepAccountMembership(input.storeId, s, credentials, settings);
+    if (needsAdoptionScan(s)) {
+      try {
+        await scanNativeOrders(input.storeId, s, credentials, settings);
+      } catch (err) {
+        // Nothing is sent before the native integration's orders are known: a backfill would create them again.
+        const f = failureOf(err);
+        s.lastError = `looking for the orders ShipStation's Ecwid integration holds failed: ${f.message}`;
+        s.consecutiveFailures = (s.consecutiveFailures ?? 0) + 1;
+        s.retryAt = Date.now() + backoffMs(s.consecutiveFailures);
+        s.operatorTriggered = false;
+        if (PERMANENT_CONNECTION_ERRORS.includes(f.type ?? '')) apply('credentials_refused');
+        continue;
+      }
+    }
     if (due()) s.fullSyncRequested = true;
     const ranFull = s.fullSyncRequested;
     syncing = true;
@@ -262,7 +280,7 @@ async function keepAccountMembership(storeId: number, s: CarriedState, credentia
     const rejoin = s.accountJoined && !s.joinedLeasedAccount && patched(IMPORTS_BY_ACCOUNT_OWNER);
     if (!s.accountJoined || rejoin) {
       const leasing = patched(IMPORTS_BY_ACCOUNT_OWNER);
-      s.accountId = (await joinShipStationAccount({ storeId, credentials, settings })).accountId;
+      s.accountId = (await joinShipStationAccount({ storeId, credentials, settings, ...nativeStoreIdsOf(s) })).accountId;
       s.accountJoined = true;
       if (leasing) s.joinedLeasedAccount = true;
     }
@@ -290,7 +308,7 @@ async function runSync(
 ): Promise<{ credentialsRefused: boolean }> {
   const started = Date.now();
   const syncId = `${workflowInfo().runId}:${s.syncsRun}`;
-  const importOrders = importsOf(s);
+  const importOrders = withAdoptions(importsOf(s), s);
   const full = s.fullSyncRequested;
   s.fullSyncRequested = false;
   const why = { settingsChanged: !!s.settingsChanged, operatorTriggered: !!s.operatorTriggered };

@@ -6,6 +6,7 @@
  */
 import express, { type Router } from 'express';
 import { markAsShipped } from './fulfillments';
+import { importMarketplaceOrder } from './orders';
 import type { LabelDesk, LabelOptions } from './labels';
 import type { SimState } from './state';
 
@@ -24,6 +25,35 @@ export function simControlRoutes(state: SimState, labels: LabelDesk, baseUrl: ()
     }
     const acct = state.addAccount({ apiKey, apiSecret });
     res.json({ stores: acct.stores });
+  });
+
+  /** A store: a manual one, or a selling channel's (`marketplaceName: "Ecwid"`, ShipStation's native integration). */
+  r.post('/__sim/stores', json, (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      res.json(
+        state.addStore(String(b.apiKey), {
+          storeId: num(b.storeId),
+          storeName: str(b.storeName) ?? 'Store',
+          marketplaceId: num(b.marketplaceId),
+          marketplaceName: str(b.marketplaceName),
+          active: typeof b.active === 'boolean' ? b.active : undefined,
+          autoRefresh: typeof b.autoRefresh === 'boolean' ? b.autoRefresh : undefined,
+        }),
+      );
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  /** A marketplace store imports an order on its own (native integration): body `{apiKey, storeId, order}`. */
+  r.post('/__sim/marketplace-orders', json, (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      res.json(importMarketplaceOrder(state, state.account(String(b.apiKey)), Number(b.storeId), (b.order ?? {}) as Record<string, unknown>));
+    } catch (err) {
+      res.status(400).json({ error: err instanceof Error ? err.message : String(err) });
+    }
   });
 
   r.post('/__sim/label', json, async (req, res) => {

@@ -10,7 +10,10 @@
  *   order's result `success:false` with the same `errorMessage`.
  * - No "Notes To Buyer": the UI has it, but V1's Order and Shipment models don't, so the API can't read it.
  * - orderKey is unique per account; a deleted order's key creates a new order. GET /orders/{id} of a
- *   deleted order is 404. An unknown `advancedOptions.storeId` on creation is refused, not silently replaced.
+ *   deleted order is 404. An unknown or inactive `advancedOptions.storeId` on creation is refused, not silently
+ *   replaced; on an update it is ignored ("can only be specified during order creation").
+ * - A marketplace store (e.g. ShipStation's own Ecwid integration) holds orders it imported under its own orderKeys;
+ *   `GET /stores` hides inactive stores unless `showInactive=true`.
  * - List default sort is creation order; pageSize is clamped to 1..500; `pages` is 0 for an empty list.
  * - SHIP_NOTIFY and FULFILLMENT_SHIPPED are delivered once, not retried; deliveries are recorded in `webhookDeliveries`.
  * - markasshipped refuses a shipped or cancelled order (400), as createorder does; an unknown orderId is a 400.
@@ -31,10 +34,11 @@ import { accountRoutes } from './routes-account';
 import { orderRoutes } from './routes-orders';
 import { shipmentRoutes } from './routes-shipments';
 import { webhookRoutes } from './routes-webhooks';
-import { SimState, type CreationAttempt, type ShipStationSimAccount, type SimWebhook } from './state';
+import { importMarketplaceOrder } from './orders';
+import { SimState, type CreationAttempt, type NewSimStore, type ShipStationSimAccount, type SimStore, type SimWebhook } from './state';
 
 export { basicAuth } from './auth';
-export type { ShipStationSimAccount, CreationAttempt, SimWebhook, SimOrder, SimShipment } from './state';
+export type { ShipStationSimAccount, CreationAttempt, SimWebhook, SimOrder, SimShipment, NewSimStore, SimStore } from './state';
 export type { LabelOptions, WebhookDelivery } from './labels';
 export type { Fulfillment, Order as SimulatedOrder } from './model';
 export type { MarkAsShippedRequest } from './fulfillments';
@@ -56,8 +60,16 @@ export interface ShipStationSimulator {
   requests: RequestLog;
   faults: FaultInjector;
   addAccount(a: ShipStationSimAccount): void;
-  /** Adds a store to an account (each account also has its own "Manual Orders" store). */
-  addStore(apiKey: string, store: { storeId: number; storeName: string }): void;
+  /**
+   * Adds a store to an account (each account also has its own "Manual Orders" store): a manual store, unless a
+   * marketplace is named (`{marketplaceId, marketplaceName: 'Ecwid'}`: a store of ShipStation's native integration).
+   */
+  addStore(apiKey: string, store: NewSimStore): SimStore;
+  /**
+   * A selling channel's store imports an order on its own (ShipStation's native integration): the order lands in
+   * that store under the integration's own orderKey (generated unless given), with the channel's order number.
+   */
+  importMarketplaceOrder(apiKey: string, storeId: number, order: Record<string, unknown>): Order;
   /** Active orders by orderKey for an account (current state). */
   ordersByKey(apiKey: string): Map<string, Order>;
   /** Every create/update attempt (one per order in a bulk call), in arrival order, with its outcome. */
@@ -129,6 +141,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
     faults,
     addAccount: (a) => void state.addAccount(a),
     addStore: (apiKey, store) => state.addStore(apiKey, store),
+    importMarketplaceOrder: (apiKey, storeId, order) => importMarketplaceOrder(state, state.account(apiKey), storeId, order),
     ordersByKey: (apiKey) => {
       const acct = state.account(apiKey);
       return new Map(state.activeOrders(acct).map((o) => [o.orderKey, o]));

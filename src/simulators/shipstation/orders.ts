@@ -216,8 +216,10 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
   }
 
   const storeId = body.advancedOptions?.storeId;
-  if (storeId !== undefined && storeId !== null && !acct.stores.some((s) => s.storeId === storeId)) {
-    return reject(`Invalid storeId ${storeId}: no store with that ID on this account.`);
+  if (storeId !== undefined && storeId !== null) {
+    const store = acct.stores.find((s) => s.storeId === storeId);
+    if (!store) return reject(`Invalid storeId ${storeId}: no store with that ID on this account.`);
+    if (store.active === false) return reject(`Invalid storeId ${storeId}: the store is inactive.`);
   }
   const orderKey = givenKey ?? randomUUID();
   const order = build(state, acct, body, {
@@ -230,4 +232,21 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
   acct.orders.set(orderKey, { order, active: true });
   attempt('created', orderKey);
   return { ok: true, order, outcome: 'created' };
+}
+
+/**
+ * An order a selling channel's store imported on its own (ShipStation's native integration, e.g. its Ecwid store):
+ * in that store, under the integration's own orderKey (never one a connector chose), with the channel's order
+ * number. Not an API call: what ShipStation's import does. Goes through the same model as createorder.
+ */
+export function importMarketplaceOrder(state: SimState, acct: AccountState, storeId: number, raw: Record<string, unknown>): SimOrder {
+  const store = acct.stores.find((s) => s.storeId === storeId);
+  if (!store) throw new Error(`no store ${storeId} on this account`);
+  const orderKey = typeof raw.orderKey === 'string' && raw.orderKey !== '' ? raw.orderKey : randomUUID().replace(/-/g, '');
+  const body = { ...raw, orderKey, advancedOptions: { ...(raw.advancedOptions as object | undefined), storeId, source: store.marketplaceName.toLowerCase() } };
+  const parsed = orderSchema.safeParse(body);
+  if (!parsed.success) throw new Error(errorMessageOf(parsed.error.issues, body));
+  const order = build(state, acct, parsed.data, { orderId: state.nextId('order'), orderKey, createDate: pacificDateTime(), storeId, items: [] });
+  acct.orders.set(orderKey, { order, active: true });
+  return order;
 }

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { accountOf } from './auth';
 import { CARRIERS, carrierByCode, type SimCarrier } from './carriers';
 import { sendMessage, sendNoRoute } from './errors';
-import { intParam, param } from './query';
+import { boolParam, intParam, param } from './query';
 import type { SimStore } from './state';
 
 function storeJson(s: SimStore) {
@@ -14,7 +14,7 @@ function storeJson(s: SimStore) {
     accountName: null,
     email: null,
     integrationUrl: null,
-    active: true,
+    active: s.active !== false,
     companyName: '',
     phone: '',
     publicEmail: '',
@@ -23,7 +23,7 @@ function storeJson(s: SimStore) {
     lastRefreshAttempt: null,
     createDate: s.createDate,
     modifyDate: s.createDate,
-    autoRefresh: false,
+    autoRefresh: s.autoRefresh === true,
     // A captured GET /stores list (agritheory's fixture) carries the key, blank; GET /stores/{id} fills it in.
     statusMappings: null,
   };
@@ -43,14 +43,22 @@ function carrierJson(c: SimCarrier, i: number) {
   };
 }
 
-/** Stores (every store is active; a simulator store is a manual one, marketplace 0 "ShipStation") and carriers. */
+/**
+ * Stores (manual ones, marketplace 0 "ShipStation", and selling channels' such as an Ecwid store of ShipStation's own
+ * integration; `showInactive` as List Stores documents it) and carriers.
+ */
 export function accountRoutes(): Router {
   const r = express.Router();
 
   r.get('/stores', (req, res) => {
     const acct = accountOf(res);
     const marketplaceId = intParam(req, 'marketplaceId');
-    res.json(acct.stores.filter((s) => marketplaceId === undefined || s.marketplaceId === marketplaceId).map((s) => storeJson(s)));
+    const showInactive = boolParam(req, 'showInactive');
+    res.json(
+      acct.stores
+        .filter((s) => (marketplaceId === undefined || s.marketplaceId === marketplaceId) && (showInactive || s.active !== false))
+        .map((s) => storeJson(s)),
+    );
   });
 
   r.get('/stores/:storeId', (req, res) => {

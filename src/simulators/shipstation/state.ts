@@ -10,9 +10,24 @@ export interface ShipStationSimAccount {
 export interface SimStore {
   storeId: number;
   storeName: string;
+  /** 0 "ShipStation" for a manual store; a selling channel's own ID and name otherwise (ShipStation's, e.g. Ecwid). */
   marketplaceId: number;
   marketplaceName: string;
   createDate: string;
+  /** A deactivated store: hidden from GET /stores unless `showInactive=true`. Absent: active. */
+  active?: boolean;
+  /** The store's automatic import from its selling channel (a marketplace store's "auto import"). */
+  autoRefresh?: boolean;
+}
+
+/** A store as a test or the control routes add it: a manual store unless a marketplace is named. */
+export interface NewSimStore {
+  storeId?: number;
+  storeName: string;
+  marketplaceId?: number;
+  marketplaceName?: string;
+  active?: boolean;
+  autoRefresh?: boolean;
 }
 
 export interface SimWebhook {
@@ -149,11 +164,25 @@ export class SimState {
     return acct;
   }
 
-  addStore(apiKey: string, store: { storeId: number; storeName: string }): void {
+  /** Adds a store (or renames/changes a known one): a manual store unless a marketplace is named. */
+  addStore(apiKey: string, store: NewSimStore): SimStore {
     const acct = this.account(apiKey);
-    const known = acct.stores.find((s) => s.storeId === store.storeId);
-    if (known) known.storeName = store.storeName;
-    else acct.stores.push({ ...store, marketplaceId: 0, marketplaceName: 'ShipStation', createDate: pacificDateTime() });
+    const known = store.storeId !== undefined ? acct.stores.find((s) => s.storeId === store.storeId) : undefined;
+    if (known) {
+      Object.assign(known, Object.fromEntries(Object.entries(store).filter(([, v]) => v !== undefined)));
+      return known;
+    }
+    const added: SimStore = {
+      storeId: store.storeId ?? this.nextId('store'),
+      storeName: store.storeName,
+      marketplaceId: store.marketplaceId ?? 0,
+      marketplaceName: store.marketplaceName ?? 'ShipStation',
+      createDate: pacificDateTime(),
+      active: store.active ?? true,
+      autoRefresh: store.autoRefresh ?? (store.marketplaceId ?? 0) !== 0,
+    };
+    acct.stores.push(added);
+    return added;
   }
 
   /**
@@ -181,7 +210,7 @@ export class SimState {
 
   /** The manual store orders default to (the first one, like ShipStation's "first manual store"). */
   manualStore(acct: AccountState): SimStore {
-    return acct.stores.find((s) => s.marketplaceId === 0) ?? acct.stores[0];
+    return acct.stores.find((s) => s.marketplaceId === 0 && s.active !== false) ?? acct.stores[0];
   }
 
   activeOrders(acct: AccountState): SimOrder[] {
