@@ -159,7 +159,7 @@ export async function joinShipStationAccount(
   const accountId = accountIdOf(deps, own);
   const attach: AttachStore = {
     storeId: input.storeId,
-    ...(input.settings.shipstationStoreId !== undefined ? { shipstationStoreId: input.settings.shipstationStoreId } : {}),
+    ...(typeof input.settings.shipstationStoreId === 'number' ? { shipstationStoreId: input.settings.shipstationStoreId } : {}),
     ...(input.nativeStoreIds?.length ? { nativeStoreIds: input.nativeStoreIds } : {}),
     ...(own ? { credentials: own } : {}),
     keyFingerprint: fingerprint(KEY_FINGERPRINT, pair.apiKey),

@@ -148,7 +148,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         mapped = mapOrder(a.order, a.status, a.physicalItems, {
           storeId: input.storeId,
           weightUnit,
-          shipstationStoreId: input.settings.shipstationStoreId,
+          shipstationStoreId: input.settings.shipstationStoreId ?? undefined,
           stockLocations,
           giftFieldNames: input.settings.giftFieldNames,
           giftMessageFieldNames: input.settings.giftMessageFieldNames,

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { importOrderPage, importOrdersOfStore, type ImportOrdersInput } from './import-orders';
 import { withHeartbeats } from './deps';
 import { findNativeOrders, type FindNativeOrdersInput } from './native-orders';
+import { listShipStationStores } from './shipstation-stores';
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome } from '../workflows/definitions';
 import {
   deliverShipNotices,
@@ -38,6 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     importOrders: (input: ImportOrdersInput) => importOrdersOfStore(deps, input),
     // Switching from ShipStation's Ecwid integration: its orders, found once on connect (activities/native-orders.ts).
     findNativeOrders: (input: FindNativeOrdersInput) => findNativeOrders(deps, input),
+    // The account's ShipStation stores, for choosing where a connection's orders go (workflows/shipstation-stores.ts).
+    listShipStationStores: (input: { accountId: string }) => listShipStationStores(deps, input),
     // Called only by store-sync runs begun before v2. A webhook's deletion is a hint: each order is read again, and
     // only Ecwid's 404 cancels it in ShipStation (an order Ecwid still has is imported as it is).
     cancelDeletedOrders: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; orderIds: string[] }) =>
@@ -55,7 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     writeFulfillmentToEcwid: (input: Parameters<typeof writeFulfillmentToEcwid>[1]) => writeFulfillmentToEcwid(deps, input),
     checkStoreAccess: (input: { storeId: number }) => checkStoreAccess(deps, input),
     // The ShipStation account (workflows/shipstation-account.ts): membership, SHIP_NOTIFY, reconciliation.
-    joinShipStationAccount: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings }) =>
+    joinShipStationAccount: (input: { storeId: number; credentials: ConnectionCredentials; settings: ConnectionSettings; nativeStoreIds?: number[] }) =>
       joinShipStationAccount(deps, input),
     leaveShipStationAccount: (input: { storeId: number; accountId: string }) => leaveShipStationAccount(deps, input),
     reconcileAccountNow: (input: { accountId: string }) => reconcileAccountNow(deps, input),

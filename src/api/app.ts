@@ -117,6 +117,7 @@ export function createApp(opts: AppOptions): { app: express.Express; service: Co
     ecwidApiUrl: opts.ecwidApiUrl,
     defaultPollIntervalSeconds: opts.defaultPollIntervalSeconds,
     accounts,
+    shipstationApiUrl: opts.shipstationApiUrl,
   });
   // One count of failed logins and bearer tokens per process, whichever route they are tried on.
   const throttle = new AuthThrottle();

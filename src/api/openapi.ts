@@ -133,7 +133,57 @@ function build(): Json {
           security: admin,
           parameters: [storeIdParam],
           requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSettings') } } },
-          responses: { '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Settings signalled'), '400': error('Invalid body, with field errors'), '401': unauthorized, '429': throttled, '404': notFound },
+          responses: {
+            '202': json({ type: 'object', properties: { accepted: { const: true } } }, 'Settings signalled'),
+            '400': error('Invalid body, with field errors; or `invalid_shipstation_store`: not an active manual store of the account'),
+            '401': unauthorized,
+            '429': throttled,
+            '404': notFound,
+            '409': error('`shipstation_store_not_listable`: the store has not joined its ShipStation account yet'),
+            '503': error("`shipstation_unavailable`: the account's stores could not be listed now"),
+          },
+        },
+      },
+      '/connections/{storeId}/shipstation-stores': {
+        get: {
+          tags: ['connections'],
+          summary: "The ShipStation stores that may receive the store's orders",
+          description:
+            "The account's stores as ShipStation lists them (one `GET /stores` by the account's traffic owner, kept a minute), each `selectable` or with `why` not (inactive, or a selling channel's store); the current choice (`chosen`) and the default (`defaultStore`: the account's first manual store, where orders go without a choice).",
+          security: admin,
+          parameters: [storeIdParam],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                properties: {
+                  accountId: { type: 'string' },
+                  chosen: { type: 'integer' },
+                  defaultStore: { type: 'object' },
+                  stores: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        storeId: { type: 'integer' },
+                        storeName: { type: 'string' },
+                        marketplaceName: { type: 'string' },
+                        active: { type: 'boolean' },
+                        selectable: { type: 'boolean' },
+                        why: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+              'The choices',
+            ),
+            '401': unauthorized,
+            '429': throttled,
+            '404': notFound,
+            '409': error('`shipstation_store_not_listable`: the store has not joined its ShipStation account yet'),
+            '503': error("`shipstation_unavailable`: the account's stores could not be listed now"),
+          },
         },
       },
       '/connections/{storeId}/sync': accepted('Sync now', 'Signals `syncNow` with trigger `operator`: a full incremental sync at once.'),

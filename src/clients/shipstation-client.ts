@@ -212,8 +212,11 @@ export class ShipStationClient {
     return this.call(`/webhooks/${id}`, { method: 'DELETE' });
   }
 
-  listStores(): Promise<{ storeId: number; storeName: string; active?: boolean }[]> {
-    return this.call('/stores');
+  /** GET /stores: the account's stores, active ones unless `showInactive`. */
+  listStores(q: { showInactive?: boolean } = {}): Promise<
+    { storeId: number; storeName: string; marketplaceId?: number; marketplaceName?: string; active?: boolean; autoRefresh?: boolean }[]
+  > {
+    return this.call(q.showInactive ? '/stores?showInactive=true' : '/stores');
   }
 }
 

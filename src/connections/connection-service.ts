@@ -29,6 +29,7 @@ import type { CreateConnectionBody } from './schemas';
 import { toUnixSeconds } from './schemas';
 import { verifyEcwidAccess } from './ecwid-access';
 import { credentialsHealth, type AccountService, type CredentialsHealth } from './shipstation-accounts';
+import { ShipStationStores } from './shipstation-stores';
 
 export interface RetryingActivity {
   activity: string;
@@ -44,13 +45,20 @@ export interface ConnectionServiceOptions {
   defaultPollIntervalSeconds: number;
   /** ShipStation accounts: every pair given to a connection is verified and checked against its account first. */
   accounts?: AccountService;
+  /** Where a new connection's own key pair lists its stores when a ShipStation store is chosen on connect. */
+  shipstationApiUrl?: string;
 }
 
 const IMPORT_WINDOW_DAYS = 30;
 
 /** Connections are the store-sync workflows themselves: Temporal is the one place their state lives. */
 export class ConnectionService {
-  constructor(private readonly opts: ConnectionServiceOptions) {}
+  /** Choosing the ShipStation store that receives the connection's orders (connections/shipstation-stores.ts). */
+  readonly shipstationStores: ShipStationStores;
+
+  constructor(private readonly opts: ConnectionServiceOptions) {
+    this.shipstationStores = new ShipStationStores(this, opts);
+  }
 
   private handle(storeId: number) {
     return this.opts.client.workflow.getHandle(storeSyncWorkflowId(storeId));
@@ -83,6 +91,16 @@ export class ConnectionService {
     }
     const credentials: ConnectionCredentials = { ecwidAccessToken: body.ecwidAccessToken, ...(shipstation ? { shipstation } : {}) };
     const partial: Partial<ConnectionSettings> = { ...settingsFrom(body), connectedBy: by };
+    if (body.shipstationStoreId !== undefined) {
+      // The choice is checked against the account's stores: a connected store's through its account, a new one's
+      // with its own pair. A new store on the default account chooses after its first sync.
+      Object.assign(
+        partial,
+        body.shipstationStoreId !== null && shipstation && !(await this.isRunning(body.ecwidStoreId))
+          ? await this.shipstationStores.checkWithPair(shipstation, body.shipstationStoreId)
+          : await this.shipstationStores.check(body.ecwidStoreId, body.shipstationStoreId),
+      );
+    }
     // A connected store's credentials are merged by its workflow: a new Ecwid token leaves its ShipStation account
     // alone; only keys given here, or an explicit `useDefaultShipStationAccount`, move it to another account.
     const update: ConnectionUpdate = {

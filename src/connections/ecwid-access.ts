@@ -17,7 +17,9 @@ export class ConnectionRefused extends Error {
       | 'shipstation_unavailable'
       | 'shipstation_account_has_other_secret'
       | 'key_of_another_account'
-      | 'account_not_found',
+      | 'account_not_found'
+      | 'invalid_shipstation_store'
+      | 'shipstation_store_not_listable',
     message: string,
   ) {
     super(message);

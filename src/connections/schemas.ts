@@ -25,7 +25,15 @@ const dateOrTimestamp = z
   .refine((v) => importSinceInRange(typeof v === 'number' ? v : Date.parse(v) / 1000), { message: IMPORT_SINCE_RANGE_MESSAGE });
 
 export const connectionSettingsSchema = z.object({
-  shipstationStoreId: z.number().int().positive().optional(),
+  shipstationStoreId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .describe(
+      "The ShipStation store that receives the store's new orders: an active manual store of the account (GET /connections/{storeId}/shipstation-stores lists them). null: the default, the account's first manual store",
+    ),
   pollIntervalSeconds: z.number().int().min(30).max(86_400).optional(),
   importSince: dateOrTimestamp.optional().describe('ISO date, or unix seconds; default 30 days before connecting'),
   statusMapping: statusMappingSchema.optional(),

@@ -116,6 +116,8 @@ const OTHER_REASONS: Record<string, string> = {
   closed_in_shipstation: 'already shipped or cancelled in ShipStation, so it is not overwritten',
   partly_shipped_in_shipstation: 'partly shipped in ShipStation (a split order), so it is not overwritten',
   deleted_in_ecwid: 'deleted in Ecwid',
+  closed_in_native_store: "already shipped in ShipStation by its own Ecwid integration (before the switch to this connector), so it is not created again",
+  native_copies_ambiguous: "ShipStation's own Ecwid integration holds it twice under different keys: it is not created a third time; keep one in ShipStation",
 };
 
 /**

@@ -37,8 +37,8 @@ export interface ConnectionSettings {
   importSince: number;
   statusMapping: StatusMapping;
   importPickupOrders: boolean;
-  /** The ShipStation store new orders go to (`advancedOptions.storeId`); absent: the account's first manual store. */
-  shipstationStoreId?: number;
+  /** The ShipStation store new orders go to (`advancedOptions.storeId`); absent or null: the account's first manual store. */
+  shipstationStoreId?: number | null;
   /** Its name when it was chosen (for pages and explanations), and when (ISO). */
   shipstationStoreName?: string;
   shipstationStoreChosenAt?: string;

@@ -256,7 +256,7 @@ export function connectionStatusOf(
  */
 export function shipstationStoreLine(settings: ConnectionSettings): string {
   const chosen = settings.shipstationStoreId;
-  if (chosen === undefined) return "new orders go to the ShipStation account's first manual store (the default: no store chosen)";
+  if (typeof chosen !== 'number') return "new orders go to the ShipStation account's first manual store (the default: no store chosen)";
   const name = settings.shipstationStoreName ? `"${settings.shipstationStoreName}" (${chosen})` : String(chosen);
   return `new orders go to the ShipStation store ${name}${settings.shipstationStoreChosenAt ? `, chosen ${settings.shipstationStoreChosenAt}` : ''}; an order created before keeps its store`;
 }

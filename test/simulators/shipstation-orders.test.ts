@@ -118,6 +118,16 @@ describe('createorder: upsert by orderKey', () => {
     expect(sim.ordersByKey(ACCOUNT.apiKey).has('ecwid-1-5')).toBe(false);
   });
 
+  test('an inactive store is refused on creation; a store given on an update is ignored (set on creation only)', async () => {
+    sim.addStore(ACCOUNT.apiKey, { storeId: 778, storeName: 'Closed', active: false });
+    const r = await createOrder(order(51, { advancedOptions: { storeId: 778 } }));
+    expect(r.status).toBe(400);
+    expect(r.body.Message).toMatch(/storeId 778: the store is inactive/);
+    await createOrder(order(52, { advancedOptions: { storeId: 777 } }));
+    await createOrder(order(52, { advancedOptions: { storeId: await manualStoreId() } }));
+    expect(sim.ordersByKey(ACCOUNT.apiKey).get('ecwid-1-52')?.advancedOptions?.storeId).toBe(777);
+  });
+
   test.each(['shipped', 'cancelled'] as const)('a %s order cannot be updated: 400 naming the status, order unchanged', async (status) => {
     await createOrder(order(6));
     sim.setOrderStatus(ACCOUNT.apiKey, 'ecwid-1-6', status);
@@ -214,6 +224,32 @@ describe('createorder / createorders: body validation (ASP.NET-style 400)', () =
     expect(byKey.get('ecwid-1-1')!.internalNotes).toBeNull();
     expect(byKey.get('ecwid-1-3')!.internalNotes).toBe('x');
     expect(sim.creationAttempts.slice(3).map((a) => a.outcome)).toEqual(['rejected', 'rejected', 'updated', 'created']);
+  });
+});
+
+describe("stores of other marketplaces (ShipStation's own integrations)", () => {
+  test('GET /stores lists manual and marketplace stores, inactive ones only with showInactive=true', async () => {
+    const ecwid = sim.addStore(ACCOUNT.apiKey, { storeName: 'My Ecwid shop', marketplaceId: 71, marketplaceName: 'Ecwid', autoRefresh: true });
+    sim.addStore(ACCOUNT.apiKey, { storeName: 'Gone', active: false });
+    const listed = (await call<Json[]>('GET', '/stores')).body;
+    expect(listed.map((s) => s.storeName)).toEqual(['Manual Orders', 'Ecwid store', 'My Ecwid shop']);
+    expect(listed[2]).toMatchObject({ storeId: ecwid.storeId, marketplaceId: 71, marketplaceName: 'Ecwid', active: true, autoRefresh: true });
+    const all = (await call<Json[]>('GET', '/stores?showInactive=true')).body;
+    expect(all.find((s) => s.storeName === 'Gone')).toMatchObject({ active: false });
+    expect((await call<Json[]>('GET', '/stores?marketplaceId=71')).body.map((s) => s.storeName)).toEqual(['My Ecwid shop']);
+  });
+
+  test("a marketplace store's own imports: its orderKey, its store, listed by storeId; the connector can update them by that key", async () => {
+    const ecwid = sim.addStore(ACCOUNT.apiKey, { storeName: 'My Ecwid shop', marketplaceId: 71, marketplaceName: 'Ecwid' });
+    const native = sim.importMarketplaceOrder(ACCOUNT.apiKey, ecwid.storeId, order('K8XTQ', { orderNumber: 'K8XTQ', orderKey: undefined }));
+    expect(native.orderKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(native.advancedOptions).toMatchObject({ storeId: ecwid.storeId, source: 'ecwid' });
+    await createOrder(order(60));
+    const page = (await call<OrderPage>('GET', `/orders?storeId=${ecwid.storeId}&pageSize=500`)).body;
+    expect(page.orders.map((o) => o.orderNumber)).toEqual(['K8XTQ']);
+    const updated = await createOrders([{ ...order('K8XTQ', { orderNumber: 'K8XTQ', orderKey: native.orderKey }), orderStatus: 'on_hold' }]);
+    expect(updated.body.results[0]).toMatchObject({ success: true, orderId: native.orderId });
+    expect(sim.ordersByKey(ACCOUNT.apiKey).get(native.orderKey)).toMatchObject({ orderStatus: 'on_hold', advancedOptions: { storeId: ecwid.storeId } });
   });
 });
 

@@ -33,6 +33,8 @@ export async function withWorkflowWorker<T>(
       await serve(accountId);
       return { starts: [] };
     },
+    // A new connection first looks for ShipStation's own Ecwid store(s): none here unless the test says otherwise.
+    findNativeOrders: async () => ({ nativeStores: [], adopted: {}, ambiguous: [], listed: 0, shipstationCalls: 1 }),
     ...activities,
     // A store's imports go to its account's queue once it joined: the account's owner serves it (no account workflow here).
     ...(join

@@ -119,6 +119,7 @@ const EN = {
     shipments_retried: 'Waiting shipments are being sent to Ecwid again.',
     disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
     keys_replaced: 'New ShipStation key pair in use: waiting orders and shipments are on their way.',
+    store_saved: 'ShipStation store saved: orders created from now on go there.',
   },
   errors: {
     csrf: 'This form has expired. Open the app again from your Ecwid admin.',
@@ -135,7 +136,15 @@ const EN = {
     not_connected: 'This store is not connected.',
     not_account_owner: 'This ShipStation account also serves other stores: ask your service provider to replace its key pair.',
     shipstation_other_secret: 'This ShipStation API key is already connected with another secret. Ask your service provider, or enter the secret in use.',
+    invalid_shipstation_store: 'That ShipStation store can’t receive your orders (it must be an active manual store of your ShipStation account). Nothing was changed.',
+    shipstation_stores_unavailable: 'Your ShipStation stores can’t be listed right now. Try again in a moment.',
   },
+  shipstationStoreTitle: 'ShipStation store',
+  shipstationStoreHelp:
+    'The ShipStation store whose settings (branding, packing slips, return address, customer emails) apply to your orders. A change applies to orders sent from now on: ShipStation sets an order’s store only when it is created.',
+  shipstationStoreDefault: 'Default: your ShipStation account’s first manual store',
+  shipstationStoreUnlisted: 'Your ShipStation stores can’t be listed right now; reload this page later to change it.',
+  saveStore: 'Save store',
   reason: (reason: string, names: Record<string, string>) => describeSkipReason(reason, names),
 };
 
@@ -161,6 +170,10 @@ function frReason(reason: string, names: Record<string, string>): string {
       return 'traitée par un autre service (traitement externe dans Ecwid) : ShipStation l’expédierait une seconde fois';
     case 'closed_in_shipstation':
       return 'déjà expédiée ou annulée dans ShipStation : elle n’est pas écrasée';
+    case 'closed_in_native_store':
+      return 'déjà expédiée dans ShipStation par son intégration Ecwid d’origine (avant le passage à ce connecteur) : elle n’est pas recréée';
+    case 'native_copies_ambiguous':
+      return 'l’intégration Ecwid d’origine de ShipStation la contient deux fois sous des clés différentes : elle n’est pas créée une troisième fois ; gardez-en une dans ShipStation';
     case 'deleted_in_ecwid':
       return 'supprimée dans Ecwid';
     case 'unmapped_status': {
@@ -275,6 +288,7 @@ const FR: Messages = {
     shipments_retried: 'Les expéditions en attente sont renvoyées vers Ecwid.',
     disconnected: 'Déconnectée : la boutique ne se synchronise plus. Vous pouvez la reconnecter à tout moment.',
     keys_replaced: 'Nouvelle paire de clés ShipStation en service : les commandes et expéditions en attente sont en route.',
+    store_saved: 'Boutique ShipStation enregistrée : les commandes créées désormais y vont.',
   },
   errors: {
     csrf: 'Ce formulaire a expiré. Rouvrez l’application depuis votre administration Ecwid.',
@@ -291,7 +305,15 @@ const FR: Messages = {
     not_connected: 'Cette boutique n’est pas connectée.',
     not_account_owner: 'Ce compte ShipStation sert aussi d’autres boutiques : demandez à votre prestataire de remplacer sa paire de clés.',
     shipstation_other_secret: 'Cette clé d’API ShipStation est déjà connectée avec un autre secret. Demandez à votre prestataire, ou saisissez le secret en service.',
+    invalid_shipstation_store: 'Cette boutique ShipStation ne peut pas recevoir vos commandes (ce doit être une boutique manuelle active de votre compte ShipStation). Rien n’a été modifié.',
+    shipstation_stores_unavailable: 'Vos boutiques ShipStation ne peuvent pas être listées pour l’instant. Réessayez dans un instant.',
   },
+  shipstationStoreTitle: 'Boutique ShipStation',
+  shipstationStoreHelp:
+    'La boutique ShipStation dont les réglages (image de marque, bordereaux, adresse de retour, e-mails aux clients) s’appliquent à vos commandes. Un changement vaut pour les commandes envoyées désormais : ShipStation fixe la boutique d’une commande à sa création.',
+  shipstationStoreDefault: 'Par défaut : la première boutique manuelle de votre compte ShipStation',
+  shipstationStoreUnlisted: 'Vos boutiques ShipStation ne peuvent pas être listées pour l’instant ; rechargez la page plus tard pour la changer.',
+  saveStore: 'Enregistrer la boutique',
   reason: frReason,
 };
 
@@ -310,6 +332,6 @@ export function fixFor(reason: string): FixKind | undefined {
   if (kind === 'no_shipping_address') return 'address';
   if (kind === 'pickup') return 'pickup';
   if (kind === 'before_import_since') return 'import_since';
-  if (['no_physical_items', 'closed_in_shipstation', 'deleted_in_ecwid', 'hidden', 'external_fulfillment'].includes(kind)) return 'nothing';
+  if (['no_physical_items', 'closed_in_shipstation', 'closed_in_native_store', 'deleted_in_ecwid', 'hidden', 'external_fulfillment'].includes(kind)) return 'nothing';
   return undefined;
 }

@@ -7,6 +7,7 @@ import { CUSTOM_STATUSES, FULFILLMENT_STATUSES, type EcwidCustomStatus } from '.
 import { MAPPABLE_SHIPSTATION_STATUSES, SHIPSTATION_STATUS_LABELS, isCustomStatus } from '../../domain/status-mapping';
 import type { ConnectionStatus, OrderDecision, OrderNote, ShipmentStatus } from '../../workflows/definitions';
 import { escapeHtml as e } from '../web/html';
+import type { StoreChoiceView } from '../../connections/shipstation-stores';
 import { fixFor, messages, type ErrorKey, type FixKind, type Lang, type Messages, type NoticeKey } from './i18n';
 
 export interface MerchantFlash {
@@ -255,6 +256,8 @@ export function storePage(opts: {
   decision?: OrderDecision;
   /** Undefined: they could not be read now. */
   shipments?: ShipmentStatus[];
+  /** The account's ShipStation stores (undefined: could not be listed now). */
+  shipstationStores?: StoreChoiceView;
 }): string {
   const { ctx, status: s } = opts;
   const t = messages(ctx.lang);
@@ -293,6 +296,23 @@ ${actionsHtml(t, ctx, s)}`}
 <form method="get" action="/ecwid/app/store" class="inline">${hidden(ctx, false)}<label>${e(t.orderNumber)} <input id="why-order" name="order" maxlength="100" value="${e(opts.askedOrderId ?? '')}"></label> <button type="submit">${e(t.explain)}</button></form>
 ${why}
 ${s.state === 'disconnected' ? '' : `<h2>${e(t.settingsTitle)}</h2>
-${settingsForm(t, ctx, s, opts.names, opts.bounds)}`}`,
+${settingsForm(t, ctx, s, opts.names, opts.bounds)}
+<h2 id="shipstation-store-title">${e(t.shipstationStoreTitle)}</h2>
+${storeChoiceForm(t, ctx, s, opts.shipstationStores)}`}`,
   );
+}
+
+/** The merchant's choice of the ShipStation store that receives their orders (stores that can't are disabled). */
+function storeChoiceForm(t: Messages, ctx: PageContext, s: ConnectionStatus, view: StoreChoiceView | undefined): string {
+  const chosen = typeof s.settings.shipstationStoreId === 'number' ? s.settings.shipstationStoreId : undefined;
+  if (!view) return `<p class="muted" id="shipstation-store">${e(t.shipstationStoreHelp)} ${e(t.shipstationStoreUnlisted)}</p>`;
+  const defaultName = view.defaultStore ? ` ("${view.defaultStore.storeName}")` : '';
+  const options = [`<option value=""${chosen === undefined ? ' selected' : ''}>${e(t.shipstationStoreDefault + defaultName)}</option>`]
+    .concat(view.stores.filter((o) => o.selectable || o.storeId === chosen).map((o) => `<option value="${o.storeId}"${o.storeId === chosen ? ' selected' : ''}>${e(o.storeName)}</option>`))
+    .join('');
+  return `<form method="post" action="/ecwid/app/shipstation-store" id="shipstation-store">${hidden(ctx)}
+<p class="muted">${e(t.shipstationStoreHelp)}</p>
+<label>${e(t.shipstationStoreTitle)} <select name="shipstationStoreId">${options}</select></label>
+<button type="submit">${e(t.saveStore)}</button>
+</form>`;
 }

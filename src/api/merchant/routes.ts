@@ -113,15 +113,16 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     if (!status) return false;
     let decision: OrderDecision | undefined;
     if (asked) decision = await opts.service.explainOrder(session.storeId, asked).catch(() => undefined);
-    const [names, shipments] = await Promise.all([
+    const [names, shipments, shipstationStores] = await Promise.all([
       statusNamesWithin(opts.loadStatusNames, session.storeId),
       // Best effort: the page shows without them when Temporal cannot list them now.
       opts.service.recentShipments(session.storeId).catch(() => undefined),
+      status.state === 'disconnected' ? undefined : opts.service.shipstationStores.view(session.storeId).catch(() => undefined),
     ]);
     send(
       res,
       httpStatus,
-      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision, shipments }),
+      storePage({ ctx: ctxOf(session), status, connectedBy: status.connectedBy, flash, names, bounds: opts.bounds, askedOrderId: asked, decision, shipments, shipstationStores }),
     );
     return true;
   };
@@ -242,6 +243,19 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
       if (err.code === 'shipstation_credentials_refused') return void (await again('shipstation_refused', 422));
       if (err.code === 'shipstation_unavailable') return void (await again('shipstation_unavailable', 502));
       await again('ecwid_refused', err.status, err.code === 'plan_required' ? messages(lang).planRequired : undefined);
+    }
+  });
+
+  // The ShipStation store that receives the store's orders: one of its account's active manual stores, or the default.
+  action('shipstation-store', async (session, body, _req, res) => {
+    const raw = typeof body.shipstationStoreId === 'string' ? body.shipstationStoreId.trim() : '';
+    if (raw !== '' && !/^\d{1,12}$/.test(raw)) return back(res, session, { error: 'invalid_shipstation_store' }, '#shipstation-store');
+    try {
+      const ok = await opts.service.shipstationStores.choose(session.storeId, raw === '' ? null : Number(raw));
+      back(res, session, done(ok, 'store_saved'), '#shipstation-store');
+    } catch (err) {
+      if (!(err instanceof ConnectionRefused)) throw err;
+      back(res, session, { error: err.code === 'invalid_shipstation_store' ? 'invalid_shipstation_store' : 'shipstation_stores_unavailable' }, '#shipstation-store');
     }
   });
 

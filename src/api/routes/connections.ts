@@ -61,8 +61,46 @@ export function connectionRoutes(service: ConnectionService): Router {
       res.status(400).json({ error: 'invalid_body', fields: fieldErrors(parsed.error) });
       return;
     }
-    const ok = storeId !== undefined && (await service.updateSettings(storeId, settingsFrom(parsed.data)));
+    if (storeId === undefined || !(await service.isRunning(storeId))) {
+      res.status(404).json({ error: 'not_found' });
+      return;
+    }
+    const settings = settingsFrom(parsed.data);
+    try {
+      // A ShipStation store is checked against the account's stores (listed through the account) before it is kept.
+      if (parsed.data.shipstationStoreId !== undefined) Object.assign(settings, await service.shipstationStores.check(storeId, parsed.data.shipstationStoreId));
+    } catch (err) {
+      if (err instanceof ConnectionRefused) {
+        res.status(err.status).json({ error: err.code, message: err.message });
+        return;
+      }
+      throw err;
+    }
+    const ok = await service.updateSettings(storeId, settings);
     res.status(ok ? 202 : 404).json(ok ? { accepted: true } : { error: 'not_found' });
+  });
+
+  /** The account's ShipStation stores, which may receive the store's orders, and the current choice. */
+  r.get('/connections/:storeId/shipstation-stores', async (req, res) => {
+    const storeId = storeIdParam(req.params.storeId);
+    if (storeId === undefined || !(await service.isRunning(storeId))) {
+      res.status(404).json({ error: 'not_found', message: 'no connection for this store' });
+      return;
+    }
+    try {
+      const view = await service.shipstationStores.view(storeId);
+      if (!view) {
+        res.status(409).json({ error: 'shipstation_store_not_listable', message: 'The store has not joined its ShipStation account yet; try after its first sync' });
+        return;
+      }
+      res.json(view);
+    } catch (err) {
+      if (err instanceof ConnectionRefused) {
+        res.status(err.status).json({ error: err.code, message: err.message });
+        return;
+      }
+      throw err;
+    }
   });
 
   const action = (path: string, fn: (storeId: number) => Promise<boolean>, ok = 202) =>

@@ -7,6 +7,8 @@ import { describeSkipReason } from '../../domain/order-filter';
 import { MAPPABLE_SHIPSTATION_STATUSES, SHIPSTATION_STATUS_LABELS, isCustomStatus } from '../../domain/status-mapping';
 import type { ConnectionState, ConnectionStatus, OrderDecision, OrderNote, ShipmentStatus } from '../../workflows/definitions';
 import { escapeHtml as e, page } from './html';
+import { nativeAdoptionSummary, shipstationStoreCard } from './shipstation-store';
+import type { StoreChoiceView } from '../../connections/shipstation-stores';
 
 /** Flash messages by key: the query string names one, it never carries text of its own. */
 export const NOTICES = {
@@ -15,6 +17,7 @@ export const NOTICES = {
   resumed: 'Resumed: the sync runs again.',
   disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
   mapping_saved: 'Status mapping saved. Orders it had skipped are re-checked within a few seconds.',
+  store_saved: 'ShipStation store saved: orders created from now on go there.',
   logged_out: 'You are logged out.',
   keys_replaced: 'New ShipStation key pair in use for the account: its stores sync now, parked write-backs are retried.',
 } as const;
@@ -22,6 +25,8 @@ export const NOTICES = {
 export const ERRORS = {
   not_found: 'This store is not connected (or its sync has ended).',
   invalid_mapping: 'That status mapping is not valid: choose one of the listed ShipStation statuses.',
+  invalid_shipstation_store: "That ShipStation store can't receive the store's orders (not an active manual store of its account): nothing was changed.",
+  shipstation_store_not_listable: "The account's ShipStation stores can't be listed yet: try after the store's first sync.",
   confirm_disconnect: 'Tick the confirmation box to disconnect the store.',
   bad_token: 'That is not the admin token.',
   too_many_attempts: 'Too many failed attempts from your address: wait a minute and try again.',
@@ -262,6 +267,8 @@ export function storePage(opts: {
   askedOrderId?: string;
   /** The store's recent shipment write-backs (undefined: could not be read). */
   shipments?: ShipmentStatus[];
+  /** The account's ShipStation stores to choose from (undefined: could not be listed now). */
+  shipstationStores?: StoreChoiceView;
 }): string {
   const { status: s, statusNames: names } = opts;
   const last = s.lastSyncResult;
@@ -301,6 +308,9 @@ ${
 </table>
 ${credentialsCard(s, opts.csrf)}
 ${actions(s, opts.csrf)}
+${nativeAdoptionSummary(s)}
+<h2>ShipStation store</h2>
+${shipstationStoreCard(s, opts.shipstationStores, csrfField(opts.csrf))}
 ${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reasons.join('')}</ul>` : ''}
 <h2>Recently skipped orders</h2>
 <div id="skipped">${notesTable(s.recentSkipped ?? [], (n) => reasonHtml(n.reason, names), false)}</div>

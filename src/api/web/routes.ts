@@ -177,7 +177,9 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       const statusNames = await statusNamesFor(storeId);
       // Shipped items per order: best effort, the page shows without them when Temporal cannot list them now.
       const shipments = await opts.service.recentShipments(storeId).catch(() => undefined);
-      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments }));
+      // The account's ShipStation stores: best effort too (one GET /stores per account a minute at most).
+      const shipstationStores = status.state === 'disconnected' ? undefined : await opts.service.shipstationStores.view(storeId).catch(() => undefined);
+      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments, shipstationStores }));
     }),
   );
 
@@ -218,6 +220,18 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       if (!(err instanceof ConnectionRefused)) throw err;
       const known = ['shipstation_credentials_refused', 'shipstation_unavailable', 'key_of_another_account'] as const;
       return { error: (known as readonly string[]).includes(err.code) ? (err.code as (typeof known)[number]) : 'not_found', hash: '#replace-keys' };
+    }
+  });
+  storeAction('shipstation-store', async (id, body) => {
+    const raw = typeof body.shipstationStoreId === 'string' ? body.shipstationStoreId.trim() : '';
+    if (raw !== '' && !/^\d{1,12}$/.test(raw)) return { error: 'invalid_shipstation_store', hash: '#shipstation-store' };
+    try {
+      const ok = await opts.service.shipstationStores.choose(id, raw === '' ? null : Number(raw));
+      return { ...done(ok, 'store_saved'), hash: '#shipstation-store' };
+    } catch (err) {
+      if (!(err instanceof ConnectionRefused)) throw err;
+      const known = ['invalid_shipstation_store', 'shipstation_store_not_listable', 'shipstation_unavailable'] as const;
+      return { error: (known as readonly string[]).includes(err.code) ? (err.code as (typeof known)[number]) : 'not_found', hash: '#shipstation-store' };
     }
   });
   storeAction('mapping', async (id, body) => {
