@@ -5,11 +5,12 @@
  * of its orders are adopted (a query: nothing in history), and sends those under the native orderKey.
  */
 import { Context } from '@temporalio/activity';
-import { QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
+import { QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ShipStationClient } from '../clients/shipstation-client';
 import { toShipStationDateTime } from '../domain/dates';
 import { accountOfTaskQueue, storeSyncWorkflowId } from '../domain/ids';
 import {
+  adoptionDecision,
   matchNativeOrders,
   nativeEcwidStores,
   type AdoptedOrders,
@@ -126,9 +127,20 @@ export async function adoptedKeysOf(deps: ActivityDeps, storeId: number, ids: st
   try {
     return await openWorkflowsOnly(temporal(deps)).getHandle(storeSyncWorkflowId(storeId)).query(adoptedOrdersQuery, ids);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) return {};
+    // A sync of an earlier release has no such query, and no adoptions.
+    if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError || err instanceof QueryNotRegisteredError) return {};
     throw err;
   }
+}
+
+/**
+ * The native orderKey a write-back follows for this Ecwid order, if it was adopted (undefined otherwise): its labels
+ * are on the native integration's order. The native order's being shipped or ambiguous leaves nothing to follow.
+ */
+export async function adoptedKeyOf(deps: ActivityDeps, storeId: number, orderId: string): Promise<string | undefined> {
+  const key = (await adoptedKeysOf(deps, storeId, [orderId]))[orderId];
+  const decision = adoptionDecision(key);
+  return decision?.send ? decision.orderKey : undefined;
 }
 
 function currentTaskQueue(): string {

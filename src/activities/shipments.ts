@@ -34,6 +34,7 @@ import { credentialsRefusedFailure, factsOfAccount } from './account';
 import { mapWithConcurrency } from './concurrency';
 import { classified, toActivityFailure } from './failures';
 import { toShipStationDateTime } from '../domain/dates';
+import { adoptedKeyOf } from './native-orders';
 
 /** Shipments of one resource URL, grouped by the Ecwid order they belong to. */
 export interface ShipNoticeGroup {
@@ -219,7 +220,8 @@ export interface PreparedFulfillment {
 export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: number; orderId: string }): Promise<PreparedFulfillment> {
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = await shipstationForStore(deps, credentials);
-  const { shipments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
+  const adoptedKey = await adoptedKeyOf(deps, input.storeId, input.orderId);
+  const { shipments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId, adoptedKey));
   const update = buildFulfillmentUpdate(shipments);
   const appliedShipmentIds = shipments.map((s) => s.shipmentId);
   const compact = shipments.map(compactShipment);
@@ -236,8 +238,10 @@ export async function readOrderShipments(
   ss: ShipStationClient,
   storeId: number,
   orderId: string,
+  /** The native orderKey of an order adopted from ShipStation's Ecwid integration (activities/native-orders.ts). */
+  adoptedKey?: string,
 ): Promise<{ shipments: ShipStationShipment[] }> {
-  const key = orderKey(storeId, { id: orderId });
+  const key = adoptedKey ?? orderKey(storeId, { id: orderId });
   // orderNumber filters "starts with": the split orders ("<n>-1") come along; the orderKey picks ours.
   const orders = (await ss.listOrders({ orderNumber: orderId, pageSize: 100 })).orders.filter((o) => o.orderKey === key);
   const ids = [...new Set(orders.map((o) => o.orderId).filter((id): id is number => typeof id === 'number'))];
@@ -291,7 +295,8 @@ export async function writeFulfillmentToEcwid(
     if (!progress.complete && input.keepNotesToBuyer) {
       // Computed from notices: ShipStation's list may know labels they did not carry.
       const ss = await shipstationForStore(deps, credentials);
-      const listed = await classified(() => readOrderShipments(ss, input.storeId, input.orderId));
+      const adoptedKey = await adoptedKeyOf(deps, input.storeId, input.orderId);
+      const listed = await classified(() => readOrderShipments(ss, input.storeId, input.orderId, adoptedKey));
       const known = new Map(labels.map((l) => [l.shipmentId, l]));
       for (const s of listed.shipments) known.set(s.shipmentId, compactShipment(s));
       if (known.size > labels.length) {

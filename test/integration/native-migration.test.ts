@@ -1,8 +1,10 @@
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { pacificDateTime, type SimStore, type SimulatedOrder } from '../../src/simulators/shipstation';
 import type { ConnectionStatus, OrderDecision } from '../../src/workflows/definitions';
+import { MerchantSessions } from '../../src/api/merchant/session';
+import { WebSessions } from '../../src/api/web/session';
 import { importableOrder } from '../helpers/orders';
-import { SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
+import { ADMIN_TOKEN, SS_ACCOUNT, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 const STORE = 4301;
 const TOKEN = 'secret_store_4301_token';
@@ -88,6 +90,11 @@ describe("switching from ShipStation's Ecwid integration (real dev server, real 
 
   test('the adoption used list calls only, and the operator sees what it found', async () => {
     const ss = stack.shipstation.requests.entries;
+    // The whole connect: 1 GET /stores + 1 page per native store + 1 createorders for the 7 orders sent (5 adopted
+    // updates, 2 created); the rest is the account's (SHIP_NOTIFY subscription, shipment reconciliation).
+    const importCalls = ss.filter((r) => ['/stores', '/orders', '/orders/createorders'].includes(r.path));
+    expect(importCalls.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /stores', 'GET /orders', 'GET /orders', 'POST /orders/createorders']);
+    expect((importCalls[3].body as unknown[]).length).toBe(7);
     expect(ss.filter((r) => r.method === 'GET' && r.path === '/stores')).toHaveLength(1);
     const nativeLists = ss.filter((r) => r.method === 'GET' && r.path === '/orders' && r.query.storeId !== undefined);
     expect(nativeLists.map((r) => Number(r.query.storeId)).sort()).toEqual([native.storeId, other.storeId].sort());
@@ -107,6 +114,12 @@ describe("switching from ShipStation's Ecwid integration (real dev server, real 
     expect(why.explanation).toContain(nativeOf.get(open[0].id!)!.orderKey);
     const skipped = (await (await stack.api(`/connections/${STORE}/orders/${open[5].id}`)).json()) as OrderDecision;
     expect(skipped).toMatchObject({ outcome: 'skipped', reason: 'closed_in_native_store' });
+    // The operator's page and the merchant's say it too.
+    const operatorPage = await (await fetch(`${stack.apiUrl}/stores/${STORE}`, { headers: { Cookie: `ess_session=${new WebSessions(ADMIN_TOKEN).issue()}` } })).text();
+    expect(operatorPage).toContain('5 open orders adopted');
+    expect(operatorPage).not.toContain('still imports');
+    const merchantPage = await (await fetch(`${stack.apiUrl}/ecwid/app/store?s=${encodeURIComponent(new MerchantSessions(ADMIN_TOKEN).issue(STORE, 'en'))}`)).text();
+    expect(merchantPage).toContain('5 open order(s) that ShipStation&#39;s own Ecwid integration already held');
   });
 
   test('a change in Ecwid updates the adopted order; a label on it reaches Ecwid; a deletion cancels it', async () => {

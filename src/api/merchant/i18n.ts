@@ -139,6 +139,10 @@ const EN = {
     invalid_shipstation_store: 'That ShipStation store can’t receive your orders (it must be an active manual store of your ShipStation account). Nothing was changed.',
     shipstation_stores_unavailable: 'Your ShipStation stores can’t be listed right now. Try again in a moment.',
   },
+  adoptedFromNative: (adopted: number, closed: number, stores: string) =>
+    `${adopted} open order(s) that ShipStation's own Ecwid integration already held (${stores}) were taken over, not created again; ${closed} were already shipped there.`,
+  nativeStillImporting: (stores: string) =>
+    `ShipStation still imports ${stores} on its own: turn its automatic import off in ShipStation, or new orders arrive twice.`,
   shipstationStoreTitle: 'ShipStation store',
   shipstationStoreHelp:
     'The ShipStation store whose settings (branding, packing slips, return address, customer emails) apply to your orders. A change applies to orders sent from now on: ShipStation sets an order’s store only when it is created.',
@@ -308,6 +312,10 @@ const FR: Messages = {
     invalid_shipstation_store: 'Cette boutique ShipStation ne peut pas recevoir vos commandes (ce doit être une boutique manuelle active de votre compte ShipStation). Rien n’a été modifié.',
     shipstation_stores_unavailable: 'Vos boutiques ShipStation ne peuvent pas être listées pour l’instant. Réessayez dans un instant.',
   },
+  adoptedFromNative: (adopted: number, closed: number, stores: string) =>
+    `${adopted} commande(s) ouverte(s) que l’intégration Ecwid de ShipStation contenait déjà (${stores}) ont été reprises, pas recréées ; ${closed} y étaient déjà expédiées.`,
+  nativeStillImporting: (stores: string) =>
+    `ShipStation importe encore ${stores} de lui-même : désactivez son import automatique dans ShipStation, sinon les nouvelles commandes arrivent en double.`,
   shipstationStoreTitle: 'Boutique ShipStation',
   shipstationStoreHelp:
     'La boutique ShipStation dont les réglages (image de marque, bordereaux, adresse de retour, e-mails aux clients) s’appliquent à vos commandes. Un changement vaut pour les commandes envoyées désormais : ShipStation fixe la boutique d’une commande à sa création.',

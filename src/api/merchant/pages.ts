@@ -283,6 +283,7 @@ ${flashHtml(t, opts.flash)}
 <tr><th>${e(t.lastError)}</th><td>${s.lastError ? e(s.lastError) : '<span class="muted">—</span>'}</td></tr>
 </table>
 ${credentialsHtml(t, ctx, s)}
+${nativeAdoptionHtml(t, s)}
 <p><a href="${e(storeHref(ctx))}" id="refresh">↻ ${e(t.refresh)}</a></p>
 ${s.state === 'disconnected' ? `<p class="flash error">${e(t.reopenToReconnect)}</p>` : `<h2>${e(t.actionsTitle)}</h2>
 ${actionsHtml(t, ctx, s)}`}
@@ -315,4 +316,15 @@ function storeChoiceForm(t: Messages, ctx: PageContext, s: ConnectionStatus, vie
 <label>${e(t.shipstationStoreTitle)} <select name="shipstationStoreId">${options}</select></label>
 <button type="submit">${e(t.saveStore)}</button>
 </form>`;
+}
+
+/** What connecting found in ShipStation's own Ecwid store(s), and a warning while one still imports on its own. */
+function nativeAdoptionHtml(t: Messages, s: ConnectionStatus): string {
+  const a = s.nativeAdoption;
+  if (!a || a.state !== 'done' || a.nativeStores.length === 0) return '';
+  const names = (list: typeof a.nativeStores) => list.map((n) => `"${n.storeName}"`).join(', ');
+  const importing = a.nativeStores.filter((n) => n.autoRefresh);
+  return `<p id="native-adoption">${e(t.adoptedFromNative(a.adopted, a.closed, names(a.nativeStores)))}</p>${
+    importing.length ? `<p class="flash error" role="alert">${e(t.nativeStillImporting(names(importing)))}</p>` : ''
+  }`;
 }
