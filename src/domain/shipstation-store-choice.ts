@@ -32,7 +32,7 @@ export function isManualStore(s: ListedStore): boolean {
 export function storeOptions(stores: readonly ListedStore[]): StoreOption[] {
   return stores.map((s) => {
     const active = s.active !== false;
-    const why = !active ? 'inactive' : !isManualStore(s) ? `a ${s.marketplaceName ?? 'selling channel'} store, not a manual one` : undefined;
+    const why = !active ? 'inactive' : !isManualStore(s) ? `not a manual store (selling channel ${s.marketplaceName ?? 'unknown'})` : undefined;
     return { storeId: s.storeId, storeName: s.storeName, marketplaceName: s.marketplaceName ?? 'ShipStation', active, selectable: why === undefined, ...(why ? { why } : {}) };
   });
 }

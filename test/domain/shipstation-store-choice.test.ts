@@ -13,12 +13,12 @@ describe('the ShipStation store a connection sends its orders to', () => {
     expect(isManualStore(stores[1])).toBe(false);
     expect(storeOptions(stores).map((o) => [o.storeId, o.selectable, o.why])).toEqual([
       [22766, true, undefined],
-      [25748, false, 'a WooCommerce store, not a manual one'],
+      [25748, false, 'not a manual store (selling channel WooCommerce)'],
       [30001, false, 'inactive'],
       [30002, true, undefined],
     ]);
     expect(checkStoreChoice(stores, 30002)).toMatchObject({ ok: true, store: { storeName: 'Wholesale' } });
-    expect(checkStoreChoice(stores, 25748)).toEqual({ ok: false, message: `ShipStation store 25748 ("Ashley's Test WooCommerce") can't receive orders: a WooCommerce store, not a manual one` });
+    expect(checkStoreChoice(stores, 25748)).toEqual({ ok: false, message: `ShipStation store 25748 ("Ashley's Test WooCommerce") can't receive orders: not a manual store (selling channel WooCommerce)` });
     expect(checkStoreChoice(stores, 30001)).toMatchObject({ ok: false });
     expect(checkStoreChoice(stores, 1)).toEqual({ ok: false, message: "ShipStation store 1 is not one of this ShipStation account's stores" });
   });

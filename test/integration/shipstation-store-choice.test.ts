@@ -50,7 +50,7 @@ describe('choosing the ShipStation store that receives a store’s orders (real 
     const byName = Object.fromEntries(view.stores.map((s) => [s.storeName, s]));
     expect(byName.Wholesale).toMatchObject({ storeId: wholesale.storeId, selectable: true });
     expect(byName['Closed shop']).toMatchObject({ selectable: false, why: 'inactive' });
-    expect(byName['US Amazon Store']).toMatchObject({ selectable: false, why: 'a Amazon store, not a manual one' });
+    expect(byName['US Amazon Store']).toMatchObject({ selectable: false, why: 'not a manual store (selling channel Amazon)' });
     // One GET /stores, made by the account's traffic owner (through the account's budget), inactive stores included.
     const lists = stack.shipstation.requests.filter('GET', '/stores').filter((r) => r.query.showInactive === 'true');
     expect(lists).toHaveLength(1);
@@ -135,5 +135,28 @@ describe('choosing the ShipStation store that receives a store’s orders (real 
       body: new URLSearchParams({ s: session, _csrf: merchant.csrfToken(session), shipstationStoreId: String(closedShop.storeId) }).toString(),
     });
     expect(bad.headers.get('location')).toMatch(/error=invalid_shipstation_store/);
+  });
+
+  test('a new connection with its own ShipStation keys can name its store on connect: checked with that pair first', async () => {
+    const OWN = { apiKey: 'own-4402-key', apiSecret: 'own-4402-secret' };
+    stack.shipstation.addAccount(OWN);
+    const packing = stack.shipstation.addStore(OWN.apiKey, { storeName: 'Packing' });
+    const ebay = stack.shipstation.addStore(OWN.apiKey, { storeName: 'eBay shop', marketplaceId: 3, marketplaceName: 'eBay' });
+    const NEW_STORE = 4402;
+    stack.ecwid.addStore({ storeId: NEW_STORE, token: 'secret_store_4402_token', plan: 'BUSINESS', weightUnit: 'POUND' });
+    const body = { ecwidStoreId: NEW_STORE, ecwidAccessToken: 'secret_store_4402_token', shipstationApiKey: OWN.apiKey, shipstationApiSecret: OWN.apiSecret };
+    const refused = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ...body, shipstationStoreId: ebay.storeId }) });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string; message: string }).message).toContain('not a manual store (selling channel eBay)');
+    expect(await stack.service.isRunning(NEW_STORE)).toBe(false);
+    // Another account's store is not one of this account's.
+    const foreign = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ...body, shipstationStoreId: wholesale.storeId }) });
+    expect(foreign.status).toBe(400);
+    const ok = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ...body, shipstationStoreId: packing.storeId }) });
+    expect(ok.status).toBe(201);
+    const o = stack.ecwid.upsertOrder(NEW_STORE, importableOrder());
+    await stack.ecwid.sendWebhook(NEW_STORE, 'order.created', { orderId: o.id });
+    const created = await eventually(() => stack.shipstation.ordersByKey(OWN.apiKey).get(`ecwid-${NEW_STORE}-${o.id}`), 30_000);
+    expect(created.advancedOptions?.storeId).toBe(packing.storeId);
   });
 });
