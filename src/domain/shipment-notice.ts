@@ -134,10 +134,22 @@ export function routeShipments(
  * store that adopted that native store's orders, and the Ecwid order its order number names.
  */
 function nativeRef(s: ShipStationShipment, nativeStores: ReadonlyMap<number, number>): { storeId: number; orderId: string } | null {
-  const nativeStoreId = s.advancedOptions?.storeId;
-  if (typeof nativeStoreId !== 'number' || typeof s.orderNumber !== 'string' || s.orderNumber.trim() === '') return null;
-  const storeId = nativeStores.get(nativeStoreId);
-  return storeId === undefined ? null : { storeId, orderId: s.orderNumber.trim() };
+  return adoptedOrderRef(s.advancedOptions?.storeId, s.orderNumber, nativeStores);
+}
+
+/**
+ * The Ecwid store and order of a ShipStation order in one of ShipStation's own Ecwid stores (`nativeStores`: that
+ * store's ID → the Ecwid store that adopted its orders), by its order number; null for any other. For whatever
+ * carries a ShipStation store and order number but no orderKey we made (labels, fulfillments' orders).
+ */
+export function adoptedOrderRef(
+  shipstationStoreId: number | null | undefined,
+  orderNumber: string | null | undefined,
+  nativeStores: ReadonlyMap<number, number>,
+): { storeId: number; orderId: string } | null {
+  if (typeof shipstationStoreId !== 'number' || typeof orderNumber !== 'string' || orderNumber.trim() === '') return null;
+  const storeId = nativeStores.get(shipstationStoreId);
+  return storeId === undefined ? null : { storeId, orderId: orderNumber.trim() };
 }
 
 /**
