@@ -11,6 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { shipmentWorkflowId, storeSyncWorkflowId } from '../src/domain/ids';
 import { generateOrders } from '../src/simulators/ecwid/seed';
 import { SS_ACCOUNT, eventually, startTestStack } from '../src/stack/local-stack';
+import { pacificDateTime } from '../src/simulators/shipstation';
 
 async function main(): Promise<void> {
   const stack = await startTestStack({ rateLimitWindowMs: 10_000 });
@@ -22,6 +23,19 @@ async function main(): Promise<void> {
     const token = 'secret_replay_store_9101';
     stack.ecwid.addStore({ storeId, token, plan: 'VENTURE' });
     for (const o of generateOrders(150, 91)) stack.ecwid.upsertOrder(storeId, o);
+    // A merchant switching from ShipStation's own Ecwid integration: one order is already in its Ecwid store there,
+    // so the history records the look at that store and the adoption (patch 'native-adoption').
+    const native = stack.shipstation.addStore(SS_ACCOUNT.apiKey, { storeName: 'Ecwid (native)', marketplaceId: 71, marketplaceName: 'Ecwid', autoRefresh: false });
+    const first = stack.ecwid.listOrders(storeId)[0];
+    stack.shipstation.importMarketplaceOrder(SS_ACCOUNT.apiKey, native.storeId, {
+      orderNumber: first.id,
+      orderDate: pacificDateTime(),
+      orderStatus: 'awaiting_shipment',
+      customerEmail: first.email,
+      billTo: { name: 'Native Buyer' },
+      shipTo: { name: 'Native Buyer', street1: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '12345', country: 'US' },
+      items: [{ sku: 'NATIVE', name: 'Native item', quantity: 1, unitPrice: 1 }],
+    });
     await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: token }) });
     await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).size >= 150, 60_000);
     const [extra] = generateOrders(1, 92);
