@@ -75,23 +75,35 @@ async function clientFor(deps: ActivityDeps, credentials: ConnectionCredentials)
  */
 export async function findNativeOrders(deps: ActivityDeps, input: FindNativeOrdersInput): Promise<NativeScan> {
   const ss = await clientFor(deps, input.credentials);
-  let calls = 0;
-  const stores = await classified(() => ss.listStores());
-  calls += 1;
-  const natives = nativeEcwidStores(stores as ShipStationStoreInfo[]).filter((s) => s.storeId !== input.settings.shipstationStoreId);
+  const calls = { n: 0 };
+  const stores = await keptFor(storeLists, ss.budgetKey, async () => {
+    calls.n += 1;
+    return (await classified(() => ss.listStores())) as ShipStationStoreInfo[];
+  });
+  const natives = nativeEcwidStores(stores).filter((s) => s.storeId !== input.settings.shipstationStoreId);
   const listed: ListedOrder[] = [];
-  const dateOf = (t: number) => toShipStationDateTime(t).slice(0, 19).replace('T', ' ');
+  // Whole Pacific days, so that stores connected the same day share one listing (see `keptFor`).
+  const start = `${toShipStationDateTime(input.since - ORDER_DATE_MARGIN_SECONDS).slice(0, 10)} 00:00:00`;
+  const end = input.until !== undefined ? `${toShipStationDateTime(input.until + ORDER_DATE_MARGIN_SECONDS).slice(0, 10)} 23:59:59` : undefined;
   for (const store of natives) {
-    for (let page = 1; ; page++) {
-      const q: Record<string, string | number> = { storeId: store.storeId, orderDateStart: dateOf(input.since - ORDER_DATE_MARGIN_SECONDS), pageSize: PAGE_SIZE, page };
-      if (input.until !== undefined) q.orderDateEnd = dateOf(input.until + ORDER_DATE_MARGIN_SECONDS);
-      const res = await classified(() => ss.listOrders(q));
-      calls += 1;
-      // The store filter is trusted only as far as each order says so.
-      listed.push(...res.orders.filter((o) => (o.advancedOptions?.storeId ?? store.storeId) === store.storeId));
-      heartbeat({ stage: 'listing-native-orders', store: store.storeId, page });
-      if (!res.pages || page >= res.pages || res.orders.length === 0) break;
-    }
+    const orders = await keptFor(orderLists, `${ss.budgetKey}:${store.storeId}:${start}:${end ?? ''}`, async () => {
+      const out: ListedOrder[] = [];
+      for (let page = 1; ; page++) {
+        const q: Record<string, string | number> = { storeId: store.storeId, orderDateStart: start, pageSize: PAGE_SIZE, page };
+        if (end !== undefined) q.orderDateEnd = end;
+        const res = await classified(() => ss.listOrders(q));
+        calls.n += 1;
+        // The store filter is trusted only as far as each order says so; only the fields the match reads are kept.
+        for (const o of res.orders) {
+          if ((o.advancedOptions?.storeId ?? store.storeId) !== store.storeId) continue;
+          out.push({ orderKey: o.orderKey, orderNumber: o.orderNumber, orderStatus: o.orderStatus, customerEmail: o.customerEmail ?? null, advancedOptions: { storeId: store.storeId } });
+        }
+        heartbeat({ stage: 'listing-native-orders', store: store.storeId, page });
+        if (!res.pages || page >= res.pages || res.orders.length === 0) break;
+      }
+      return out;
+    });
+    listed.push(...orders);
   }
   const ecwidOrders = await readEcwidOrders(deps, input, listed);
   const { adopted, ambiguous } = matchNativeOrders(listed, ecwidOrders);
@@ -100,8 +112,28 @@ export async function findNativeOrders(deps: ActivityDeps, input: FindNativeOrde
     adopted,
     ambiguous,
     listed: listed.length,
-    shipstationCalls: calls,
+    shipstationCalls: calls.n,
   };
+}
+
+/**
+ * What one look read, kept a few minutes per account in the process that made it (the account's traffic owner):
+ * an agency connecting 50 stores to one account pays one `GET /stores` (and one listing per native store and day),
+ * not 50. Concurrent looks share the call in flight; a failure is not kept.
+ */
+const KEPT_MS = 5 * 60_000;
+const storeLists = new Map<string, { until: number; value: Promise<ShipStationStoreInfo[]> }>();
+const orderLists = new Map<string, { until: number; value: Promise<ListedOrder[]> }>();
+
+function keptFor<T>(cache: Map<string, { until: number; value: Promise<T> }>, key: string, read: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  for (const [k, v] of cache) if (v.until <= now) cache.delete(k);
+  const kept = cache.get(key);
+  if (kept) return kept.value;
+  const value = read();
+  cache.set(key, { until: now + KEPT_MS, value });
+  value.catch(() => cache.delete(key));
+  return value;
 }
 
 /** The Ecwid orders with the native orders' numbers (a search by IDs, 100 per call): those Ecwid does not have are another store's. */
