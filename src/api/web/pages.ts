@@ -27,6 +27,7 @@ export const ERRORS = {
   invalid_mapping: 'That status mapping is not valid: choose one of the listed ShipStation statuses.',
   invalid_shipstation_store: "That ShipStation store can't receive the store's orders (not an active manual store of its account): nothing was changed.",
   shipstation_store_not_listable: "The account's ShipStation stores can't be listed yet: try after the store's first sync.",
+  shipstation_stores_unavailable: "The account's ShipStation stores could not be listed now (ShipStation or the account's traffic is busy): nothing was changed, try again.",
   confirm_disconnect: 'Tick the confirmation box to disconnect the store.',
   bad_token: 'That is not the admin token.',
   too_many_attempts: 'Too many failed attempts from your address: wait a minute and try again.',

@@ -230,8 +230,9 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       return { ...done(ok, 'store_saved'), hash: '#shipstation-store' };
     } catch (err) {
       if (!(err instanceof ConnectionRefused)) throw err;
-      const known = ['invalid_shipstation_store', 'shipstation_store_not_listable', 'shipstation_unavailable'] as const;
-      return { error: (known as readonly string[]).includes(err.code) ? (err.code as (typeof known)[number]) : 'not_found', hash: '#shipstation-store' };
+      const known = ['invalid_shipstation_store', 'shipstation_store_not_listable'] as const;
+      const error = (known as readonly string[]).includes(err.code) ? (err.code as (typeof known)[number]) : 'shipstation_stores_unavailable';
+      return { error, hash: '#shipstation-store' };
     }
   });
   storeAction('mapping', async (id, body) => {
