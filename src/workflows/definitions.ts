@@ -66,6 +66,13 @@ export interface OrderOutcome {
   /** Skip reason (`no_physical_items`, `unmapped_status:…`, `closed_in_shipstation`…) or failure message. */
   reason?: string;
   updateTimestamp?: number;
+  /**
+   * What to remember of the order's last send to ShipStation (domain/order-merge.ts `encodeRecord`: a short hash per
+   * field group, about 80 characters), or of its deletion there. Absent: nothing new to remember.
+   */
+  sent?: string;
+  /** ShipStation edits kept and conflicts decided when the order was sent (`kept_shipstation:weight;conflict:shipTo=ecwid`). */
+  merge?: string;
 }
 
 export interface OrderNote {
@@ -160,6 +167,8 @@ export const disconnectSignal = defineSignal<[]>('disconnect');
 export const credentialsQuery = defineQuery<ConnectionCredentials>('credentials');
 export const statusQuery = defineQuery<ConnectionStatus>('status');
 export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDecision');
+/** The records of the last sends of these orders (id → record; see OrderOutcome.sent), for the import activity. */
+export const sentRecordsQuery = defineQuery<Record<string, string>, [string[]]>('sentRecords');
 
 // ---- Shipment write-back ----
 

@@ -26,6 +26,8 @@ export const RECONCILE_EVERY_SECONDS = 900;
 /** Start a fresh run (continue-as-new) after this many syncs even if Temporal hasn't suggested it: lean histories replay fast. */
 export const MAX_SYNCS_PER_RUN = 200;
 const MAX_DECISIONS = 500;
+/** Records of last sends kept (about 90 bytes each with the ID): 2,000 keep the carried state near 200 KB. */
+export const MAX_SENT_RECORDS = 2000;
 /** A failed order is retried on the next syncs this many times before it waits for a change or an operator. */
 export const MAX_ORDER_ATTEMPTS = 5;
 
@@ -80,6 +82,15 @@ export interface CarriedState {
   /** Failed syncs in a row, and when the next may start (epoch ms): a failing sync backs off. */
   consecutiveFailures?: number;
   retryAt?: number;
+  // ---- Since 'order-merge' (absent in state carried by earlier runs) ----
+  /**
+   * id → record of the order's last send to ShipStation (hashes per field group, see domain/order-merge.ts), most
+   * recent last, at most MAX_SENT_RECORDS: what lets the next send keep a packer's edits. An order beyond the bound is
+   * merged as one without a record (see docs/order-mapping.md).
+   */
+  sentRecords?: Record<string, string>;
+  /** id → ShipStation edits kept and conflicts at the order's latest send, for its explanation (bounded). */
+  mergeNotes?: Record<string, string>;
 }
 
 export interface StoreSyncInput {
@@ -109,7 +120,7 @@ export function boundRecord<V>(rec: Record<string, V>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete rec[keys[i]];
 }
 
-export function pick(rec: Record<string, number>, ids: string[]): Record<string, number> {
+export function pick<V>(rec: Record<string, V>, ids: string[]): Record<string, V> {
   return Object.fromEntries(ids.filter((id) => id in rec).map((id) => [id, rec[id]]));
 }
 
@@ -128,6 +139,15 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
   };
   for (const o of outcomes) {
     result.fetched += 1;
+    // Runs since 'order-merge' only (the maps exist): the record of the last send, and what the merge kept.
+    if (s.sentRecords && o.sent !== undefined) {
+      delete s.sentRecords[o.id];
+      s.sentRecords[o.id] = o.sent;
+    }
+    if (s.mergeNotes && (o.outcome === 'imported' || o.outcome === 'cancelled')) {
+      delete s.mergeNotes[o.id];
+      if (o.merge) s.mergeNotes[o.id] = o.merge;
+    }
     switch (o.outcome) {
       case 'imported':
         result.imported += 1;
@@ -172,6 +192,8 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
   }
   boundRecord(s.notImported, MAX_DECISIONS);
   boundRecord(s.recentlyImported, MAX_DECISIONS);
+  if (s.sentRecords) boundRecord(s.sentRecords, MAX_SENT_RECORDS);
+  if (s.mergeNotes) boundRecord(s.mergeNotes, MAX_DECISIONS);
 }
 
 /**
@@ -181,6 +203,26 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
 export const IMPORTED_EXPLANATION =
   'imported into ShipStation; when a label is bought there, this order gets the tracking number, carrier, service and ' +
   "carrier fee. ShipStation's \"Notes to buyer\" don't come back: ShipStation's API doesn't share them";
+
+/**
+ * `kept_shipstation:weight,dimensions;conflict:shipTo=ecwid` in words: which edits made in ShipStation the last
+ * update kept, and which fields both sides had changed, with who won (docs/order-mapping.md, "Who wins").
+ */
+export function describeMergeNote(note: string): string {
+  const parts: string[] = [];
+  for (const part of note.split(';')) {
+    const [kind, list = ''] = part.split(':');
+    if (kind === 'kept_shipstation') parts.push(`ShipStation's own edits were kept at the last update (${list.split(',').join(', ')})`);
+    if (kind === 'conflict') {
+      const decided = list.split(',').map((c) => {
+        const [group, winner] = c.split('=');
+        return `${group}: ${winner === 'shipstation' ? "ShipStation's value kept" : "Ecwid's value sent"}`;
+      });
+      parts.push(`changed on both sides since the previous update (${decided.join('; ')})`);
+    }
+  }
+  return parts.join('; ');
+}
 
 export function explainOrder(s: CarriedState, orderId: string, settings: ConnectionSettings): OrderDecision {
   const n = s.notImported[orderId];
@@ -198,7 +240,8 @@ export function explainOrder(s: CarriedState, orderId: string, settings: Connect
     };
   }
   const at = s.recentlyImported[orderId];
-  if (at) return { orderId, outcome: 'imported', at, explanation: IMPORTED_EXPLANATION };
+  const merge = s.mergeNotes?.[orderId];
+  if (at) return { orderId, outcome: 'imported', at, explanation: IMPORTED_EXPLANATION + (merge ? `. ${describeMergeNote(merge)}` : ''), ...(merge ? { reason: merge } : {}) };
   return {
     orderId,
     outcome: 'unknown',
