@@ -20,7 +20,7 @@ import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
 import { MAX_ORDERS_PER_CALL, createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
 import { classified, concernsOneOrder, toActivityFailure } from './failures';
-import { storeCache, syncCache, type LookupCache } from './sync-cache';
+import { storeCache, syncCache, windowCache, type LookupCache } from './sync-cache';
 import { OPEN_SHIPSTATION_STATUSES, openOrdersSince, readSentOrders, sentRecordsOf, type CurrentOrder } from './shipstation-current';
 
 export interface ImportOrdersInput {
@@ -176,7 +176,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     const closedUnknown = mappedOrders.filter((p) => p.closing && !p.record);
     let openInWindow: Map<string, CurrentOrder> | undefined;
     if (closedUnknown.length > 0) {
-      const found = await openOrdersOf(ss, closedUnknown, input.settings.importSince, cached);
+      const found = await openOrdersOf(ss, closedUnknown, input.settings.importSince, cached, windowCache(input.storeId));
       if (typeof found === 'string') outcomes.push(...closedUnknown.map((p) => ({ id: p.id, outcome: 'failed' as const, reason: `ShipStation look-up failed: ${found}` })));
       else openInWindow = found;
     }
@@ -291,8 +291,14 @@ const FEW_LOOKUPS = OPEN_SHIPSTATION_STATUSES.length;
  * listings of the import window (read once per sync), or for a few orders when those were not read yet, one look-up
  * by order number each. ShipStation's refusal of a look-up for one order only (see `concernsOneOrder`) is its message.
  */
-async function openOrdersOf(ss: ShipStationClient, orders: Planned[], importSince: number, cached: LookupCache): Promise<Map<string, CurrentOrder> | string> {
-  if (orders.length >= FEW_LOOKUPS) return classified(() => openOrdersSince(ss, importSince, cached));
+async function openOrdersOf(
+  ss: ShipStationClient,
+  orders: Planned[],
+  importSince: number,
+  cached: LookupCache,
+  windowCached: LookupCache,
+): Promise<Map<string, CurrentOrder> | string> {
+  if (orders.length >= FEW_LOOKUPS) return classified(() => openOrdersSince(ss, importSince, windowCached));
   const found = new Map<string, CurrentOrder>();
   try {
     for (const p of orders) {
@@ -322,7 +328,7 @@ const ECWID_PAGE = 100;
  * this many Ecwid orders: a backfill whose orders are mostly closed (nothing to send) then costs one ShipStation
  * call per 100 orders sent, not one per 100 orders read. Bounded so the outcomes stay small in history.
  */
-export const MAX_ORDERS_PER_ACTIVITY = 1000;
+export const MAX_ORDERS_PER_ACTIVITY = 2000;
 
 async function fetchOrders(ecwid: EcwidClient, input: ImportOrdersInput): Promise<FetchedOrders> {
   if (input.orderIds) return fetchOrdersById(ecwid, input.orderIds);
