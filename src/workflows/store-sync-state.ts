@@ -212,6 +212,7 @@ export function describeMergeNote(note: string): string {
   const parts: string[] = [];
   for (const part of note.split(';')) {
     const [kind, list = ''] = part.split(':');
+    if (kind === 'recreated_after_deletion') parts.push('created again in ShipStation after its deletion there, as it changed in Ecwid since');
     if (kind === 'kept_shipstation') parts.push(`ShipStation's own edits were kept at the last update (${list.split(',').join(', ')})`);
     if (kind === 'conflict') {
       const decided = list.split(',').map((c) => {
@@ -236,7 +237,9 @@ export function explainOrder(s: CarriedState, orderId: string, settings: Connect
         n.outcome === 'failed'
           ? `ShipStation or Ecwid refused it (${n.reason}); tried ${n.attempts} time(s)` +
             (n.attempts < MAX_ORDER_ATTEMPTS ? ', will try again on the next sync' : ', waiting for the order to change or a sync now')
-          : `skipped: ${n.reason}`,
+          : n.reason === 'deleted_in_shipstation'
+            ? 'skipped: deleted_in_shipstation: the order was deleted in ShipStation, and the connector does not create it again unless it changes in Ecwid after this'
+            : `skipped: ${n.reason}`,
     };
   }
   const at = s.recentlyImported[orderId];
