@@ -59,7 +59,7 @@ export async function readSentOrders(ss: ShipStationClient, wanted: { orderKey: 
   const since = Math.min(...wanted.map((w) => w.sentAt)) - MODIFY_DATE_MARGIN_SECONDS;
   for (let page = 1; ; page++) {
     const res = await ss.listOrders({
-      modifyDateStart: toShipStationDateTime(since).slice(0, 19),
+      modifyDateStart: toShipStationDateTime(since).slice(0, 19).replace('T', ' '),
       sortBy: 'ModifyDate',
       sortDir: 'DESC',
       pageSize: LIST_PAGE_SIZE,
@@ -83,7 +83,7 @@ export function openOrdersSince(ss: ShipStationClient, from: number, cached: Loo
     const open = new Map<string, CurrentOrder>();
     for (const status of OPEN_SHIPSTATION_STATUSES) {
       for (let page = 1; ; page++) {
-        const res = await ss.listOrders({ orderStatus: status, orderDateStart: toShipStationDateTime(from).slice(0, 19), pageSize: LIST_PAGE_SIZE, page });
+        const res = await ss.listOrders({ orderStatus: status, orderDateStart: toShipStationDateTime(from).slice(0, 19).replace('T', ' '), pageSize: LIST_PAGE_SIZE, page });
         for (const o of res.orders as CurrentOrder[]) keep(open, o);
         heartbeat({ stage: 'listing-open-shipstation-orders', status, page });
         if (page >= res.pages || res.orders.length === 0) break;
