@@ -239,7 +239,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
       if (r?.success) {
         outcomes.push({
           id: b.id,
-          outcome: b.closing ? 'cancelled' : 'imported',
+          outcome: b.mapped.orderStatus === 'cancelled' ? 'cancelled' : 'imported',
           updateTimestamp: b.updateTimestamp,
           ...(b.sent !== undefined ? { sent: b.sent } : {}),
           ...(b.merge ? { merge: b.merge } : {}),
@@ -288,8 +288,8 @@ const FEW_LOOKUPS = OPEN_SHIPSTATION_STATUSES.length;
 
 /**
  * The open ShipStation orders among these (closed in Ecwid, never sent by the connector), by key: from the open
- * listings of the import window (read once per sync), or for a few orders when those were not read yet, one look-up
- * by order number each. ShipStation's refusal of a look-up for one order only (see `concernsOneOrder`) is its message.
+ * listings of the import window (shared by the store's syncs for 15 minutes, see `windowCache`), or for fewer orders
+ * than those listings cost, one look-up by order number each. ShipStation's refusal of a look-up for one order only (see `concernsOneOrder`) is its message.
  */
 async function openOrdersOf(
   ss: ShipStationClient,

@@ -1,0 +1,59 @@
+/** Bulk reads of ShipStation's current orders, counted at the simulator. */
+import { ShipStationClient } from '../../src/clients/shipstation-client';
+import { openOrdersSince, readSentOrders } from '../../src/activities/shipstation-current';
+import { syncCache } from '../../src/activities/sync-cache';
+import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
+
+const SS = { apiKey: 'current-key', apiSecret: 'current-secret' };
+let sim: ShipStationSimulator;
+let client: ShipStationClient;
+
+const order = (n: number, status = 'awaiting_shipment') => ({
+  orderNumber: `C-${n}`,
+  orderKey: `ecwid-3-C${n}`,
+  orderDate: '2026-11-20T10:00:00.0000000',
+  orderStatus: status,
+  billTo: { name: 'Ann' },
+  shipTo: { name: 'Ann', street1: '1 Main St', city: 'Springfield', country: 'US' },
+  items: [{ name: 'Widget', quantity: 1, unitPrice: 10 }],
+});
+
+beforeAll(async () => {
+  sim = await startShipStationSimulator({ accounts: [SS], rateLimitPerMinute: 100_000 });
+  client = new ShipStationClient({ baseUrl: sim.url, ...SS });
+  for (let i = 0; i < 700; i += 100) {
+    await client.createOrders(Array.from({ length: 100 }, (_, j) => order(i + j, (i + j) % 7 === 0 ? 'shipped' : 'awaiting_shipment')));
+  }
+});
+afterAll(() => sim.close());
+
+const sentAt = Math.floor(Date.now() / 1000) - 60;
+const listings = () => sim.requests.filter('GET', '/orders');
+
+test('recently sent orders are found in one listing of the newest changes', async () => {
+  sim.requests.clear();
+  sim.editOrder(SS.apiKey, 'ecwid-3-C5', { weight: { value: 12, units: 'ounces' } });
+  const found = await readSentOrders(client, ['C5', 'C650', 'C699'].map((n) => ({ orderKey: `ecwid-3-${n}`, sentAt })));
+  expect([...found.keys()].sort()).toEqual(['ecwid-3-C5', 'ecwid-3-C650', 'ecwid-3-C699']);
+  expect(found.get('ecwid-3-C5')?.weight).toMatchObject({ value: 12 });
+  expect(listings()).toHaveLength(1);
+  expect(listings()[0].query).toMatchObject({ sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: '500' });
+});
+
+test('an order deleted in ShipStation is looked for through every page of 500 changed since its send, no more', async () => {
+  sim.requests.clear();
+  sim.deleteOrder(SS.apiKey, 'ecwid-3-C1');
+  const found = await readSentOrders(client, [{ orderKey: 'ecwid-3-C1', sentAt }]);
+  expect(found.size).toBe(0);
+  expect(listings()).toHaveLength(2); // 699 orders listed: pages of 500
+});
+
+test('the open orders of a window are listed once per open status and shared by the pages of a sync', async () => {
+  sim.requests.clear();
+  const cached = syncCache('test-sync');
+  const open = await openOrdersSince(client, Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000), cached);
+  await openOrdersSince(client, Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000), cached);
+  expect(open.size).toBe(699 - 100); // 100 of them are shipped (every 7th), one was deleted
+  expect(open.has('ecwid-3-C7')).toBe(false);
+  expect(listings().map((r) => r.query.orderStatus)).toEqual(['awaiting_payment', 'awaiting_shipment', 'awaiting_shipment', 'pending_fulfillment', 'on_hold']);
+});
