@@ -1,5 +1,6 @@
 /** Bulk reads of ShipStation's current orders, counted at the simulator. */
 import { ShipStationClient } from '../../src/clients/shipstation-client';
+import type { ShipStationOrder, ShipStationOrderStatus } from '../../src/domain/shipstation';
 import { openOrdersSince, readSentOrders } from '../../src/activities/shipstation-current';
 import { syncCache } from '../../src/activities/sync-cache';
 import { startShipStationSimulator, type ShipStationSimulator } from '../../src/simulators/shipstation';
@@ -8,12 +9,12 @@ const SS = { apiKey: 'current-key', apiSecret: 'current-secret' };
 let sim: ShipStationSimulator;
 let client: ShipStationClient;
 
-const order = (n: number, status = 'awaiting_shipment') => ({
+const order = (n: number, status: ShipStationOrderStatus = 'awaiting_shipment'): ShipStationOrder => ({
   orderNumber: `C-${n}`,
   orderKey: `ecwid-3-C${n}`,
   orderDate: '2026-11-20T10:00:00.0000000',
   orderStatus: status,
-  billTo: { name: 'Ann' },
+  billTo: { name: 'Ann', street1: null, city: null, country: null },
   shipTo: { name: 'Ann', street1: '1 Main St', city: 'Springfield', country: 'US' },
   items: [{ name: 'Widget', quantity: 1, unitPrice: 10 }],
 });
