@@ -171,7 +171,11 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     for (const p of mappedOrders) p.record = decodeRecord(records[p.id]);
     const sent = mappedOrders.filter((p) => p.record?.kind === 'sent');
     const current = await classified(() =>
-      readSentOrders(ss, sent.map((p) => ({ orderKey: p.mapped.orderKey, sentAt: p.record?.kind === 'sent' ? p.record.sentAt : startedAt }))),
+      readSentOrders(
+        ss,
+        sent.map((p) => ({ orderKey: p.mapped.orderKey, sentAt: p.record?.kind === 'sent' ? p.record.sentAt : startedAt })),
+        input.orderIds ? 'live' : 'backfill',
+      ),
     );
     const closedUnknown = mappedOrders.filter((p) => p.closing && !p.record);
     let openInWindow: Map<string, CurrentOrder> | undefined;

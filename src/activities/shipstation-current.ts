@@ -2,12 +2,13 @@
  * What ShipStation holds now, read in bulk for the import (never one read per order):
  * - the orders the connector sent before and is about to update: one `GET /orders?modifyDateStart=…` listing
  *   (pages of 500, newest change first) from just before the oldest of their last sends, since each send changed
- *   them then, read until every one is found;
+ *   them then, read until every one is found, and shared by the reads of the account waiting for the same slot;
  * - the open orders of the import window, for orders closed in Ecwid that the connector has no record of (the
  *   backfill's question "is it open in ShipStation, to be cancelled or shipped?"): one listing per open status
  *   (pages of 500), read once per sync and shared by its pages.
  * Every call goes through the account's client, so through its budget (see clients/rate-pacer.ts).
  */
+import { PRIORITY, type Slot } from '../clients/rate-pacer';
 import type { ShipStationClient } from '../clients/shipstation-client';
 import { toShipStationDateTime } from '../domain/dates';
 import { CLOSED_SHIPSTATION_STATUSES, type ShipStationOrder, type ShipStationOrderStatus } from '../domain/shipstation';
@@ -48,25 +49,108 @@ function keep(map: Map<string, CurrentOrder>, o: CurrentOrder): void {
   if (!known || (CLOSED_SHIPSTATION_STATUSES.includes(known.orderStatus) && !CLOSED_SHIPSTATION_STATUSES.includes(o.orderStatus))) map.set(o.orderKey, o);
 }
 
+/** What one import activity asks of the account's shared listing. */
+interface ReadRequest {
+  wanted: { orderKey: string; sentAt: number }[];
+  live: boolean;
+  resolve: (found: Map<string, CurrentOrder>) => void;
+  reject: (err: unknown) => void;
+  settled: boolean;
+}
+
+interface ReadQueue {
+  pending: ReadRequest[];
+  running: boolean;
+}
+
+/** Per account and client identity (a wrong secret must not fail the others' reads), in this worker process. */
+const readQueues = new Map<string, ReadQueue>();
+
 /**
  * The current ShipStation orders of these keys, each sent by the connector at or after `sentAt` (unix seconds).
  * A key missing from the answer is not in ShipStation any more (deleted there).
+ *
+ * Reads of the same account share listings, like the order batcher's writes: a request waits for the account's next
+ * slot, and every request waiting when the slot is granted is answered by one listing from the oldest of their
+ * sends. An idle account lists at once; a busy one (a wave of changes over many stores) lists once for many pages.
  */
-export async function readSentOrders(ss: ShipStationClient, wanted: { orderKey: string; sentAt: number }[]): Promise<Map<string, CurrentOrder>> {
+export function readSentOrders(
+  ss: ShipStationClient,
+  wanted: { orderKey: string; sentAt: number }[],
+  priority: 'live' | 'backfill' = 'backfill',
+): Promise<Map<string, CurrentOrder>> {
+  if (wanted.length === 0) return Promise.resolve(new Map());
+  const signal = ss.abortSignal;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const queueKey = `${ss.budgetKey}:${ss.identity}`;
+  let q = readQueues.get(queueKey);
+  if (!q) {
+    q = { pending: [], running: false };
+    readQueues.set(queueKey, q);
+  }
+  const queue = q;
+  return new Promise((resolve, reject) => {
+    const req: ReadRequest = { wanted, live: priority === 'live', resolve, reject, settled: false };
+    const onAbort = () => {
+      if (req.settled) return;
+      req.settled = true;
+      queue.pending = queue.pending.filter((r) => r !== req);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = <T>(fn: (v: T) => void) => (v: T) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (req.settled) return;
+      req.settled = true;
+      fn(v);
+    };
+    req.resolve = settle(resolve);
+    req.reject = settle(reject);
+    queue.pending.push(req);
+    if (!queue.running) void dispatchReads(queueKey, queue, ss.detached());
+  });
+}
+
+async function dispatchReads(queueKey: string, q: ReadQueue, client: ShipStationClient): Promise<void> {
+  q.running = true;
+  try {
+    while (q.pending.length > 0) {
+      const slot = await client.acquireSlot(() => (q.pending.some((r) => r.live) ? PRIORITY.live : PRIORITY.other));
+      const batch = q.pending.splice(0);
+      if (batch.length === 0) {
+        slot.release(); // every waiting request was withdrawn (cancelled activities) meanwhile
+        continue;
+      }
+      try {
+        const found = await listSentOrders(client, batch.flatMap((r) => r.wanted), slot);
+        for (const r of batch) r.resolve(new Map(r.wanted.flatMap((w) => (found.has(w.orderKey) ? [[w.orderKey, found.get(w.orderKey)!] as const] : []))));
+      } catch (err) {
+        for (const r of batch) r.reject(err);
+      }
+    }
+  } finally {
+    q.running = false;
+    if (q.pending.length === 0) readQueues.delete(queueKey);
+  }
+}
+
+/** One listing, newest change first, pages of 500, from just before the oldest send, until every key is found open. */
+async function listSentOrders(ss: ShipStationClient, wanted: { orderKey: string; sentAt: number }[], slot: Slot): Promise<Map<string, CurrentOrder>> {
   const found = new Map<string, CurrentOrder>();
-  if (wanted.length === 0) return found;
   const keys = new Set(wanted.map((w) => w.orderKey));
   const since = Math.min(...wanted.map((w) => w.sentAt)) - MODIFY_DATE_MARGIN_SECONDS;
   for (let page = 1; ; page++) {
-    const res = await ss.listOrders({
-      modifyDateStart: toShipStationDateTime(since).slice(0, 19).replace('T', ' '),
-      sortBy: 'ModifyDate',
-      sortDir: 'DESC',
-      pageSize: LIST_PAGE_SIZE,
-      page,
-    });
+    const res = await ss.listOrders(
+      {
+        modifyDateStart: toShipStationDateTime(since).slice(0, 19).replace('T', ' '),
+        sortBy: 'ModifyDate',
+        sortDir: 'DESC',
+        pageSize: LIST_PAGE_SIZE,
+        page,
+      },
+      page === 1 ? { slot } : {},
+    );
     for (const o of res.orders as CurrentOrder[]) if (keys.has(o.orderKey)) keep(found, o);
-    heartbeat({ stage: 'reading-shipstation', page });
     const allOpenFound = [...keys].every((k) => found.has(k) && !CLOSED_SHIPSTATION_STATUSES.includes(found.get(k)!.orderStatus));
     if (allOpenFound || page >= res.pages || res.orders.length === 0) break;
   }

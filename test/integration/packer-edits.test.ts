@@ -94,6 +94,33 @@ describe("packers' edits in ShipStation survive Ecwid's changes (real dev server
     expect(ssOrder(wave[10])?.weight).toMatchObject({ value: 400, units: 'grams' });
   });
 
+  test('a wave of 150 orders changed over three stores of one ShipStation account costs at most 4 ShipStation calls', async () => {
+    const stores = [5111, 5112, 5113];
+    const byStore = new Map<number, string[]>();
+    for (const storeId of stores) {
+      stack.ecwid.addStore({ storeId, token: `secret_store_${storeId}_token`, plan: 'VENTURE', weightUnit: 'KILOGRAM' });
+      byStore.set(storeId, Array.from({ length: 50 }, () => stack.ecwid.upsertOrder(storeId, importableOrder()).id!));
+      const res = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: storeId, ecwidAccessToken: `secret_store_${storeId}_token` }) });
+      expect(res.status).toBe(201);
+    }
+    const inShipStation = () => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey);
+    await eventually(() => stores.every((st) => byStore.get(st)!.every((id) => inShipStation().has(`ecwid-${st}-${id}`))) || undefined, 60_000);
+    await sleep(2000); // the stores' first syncs are over
+    for (const st of stores) {
+      for (const id of byStore.get(st)!) stack.ecwid.upsertOrder(st, { ...stack.ecwid.getOrder(st, id)!, privateAdminNotes: `wave ${id}` });
+    }
+    stack.shipstation.requests.clear();
+    await Promise.all(stores.map((st) => stack.client.workflow.getHandle(storeSyncWorkflowId(st)).signal(syncNowSignal, {})));
+    await eventually(
+      () => stores.every((st) => byStore.get(st)!.every((id) => inShipStation().get(`ecwid-${st}-${id}`)?.internalNotes === `wave ${id}`)) || undefined,
+      60_000,
+      200,
+    );
+    await sleep(500);
+    const calls = stack.shipstation.requests.entries.filter((r) => r.path.startsWith('/orders'));
+    expect(calls.length).toBeLessThanOrEqual(2 * Math.ceil(150 / 100));
+  });
+
   test('an order deleted in ShipStation is not recreated by the next Ecwid change, the reason is shown, and a later change recreates it', async () => {
     const id = ids[WAVE + 1];
     stack.shipstation.deleteOrder(SS_ACCOUNT.apiKey, key(id));
