@@ -169,11 +169,14 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     // in Ecwid that were never sent, the open orders of the window (see shipstation-current.ts).
     const records = await sentRecordsOf(deps, input.storeId, mappedOrders.map((p) => p.id));
     for (const p of mappedOrders) p.record = decodeRecord(records[p.id]);
-    const sent = mappedOrders.filter((p) => p.record?.kind === 'sent');
+    // Orders without a record (sent by an earlier release, or beyond the records kept) ride along: merged if the
+    // listing meets them, never looked for further.
     const current = await classified(() =>
       readSentOrders(
         ss,
-        sent.map((p) => ({ orderKey: p.mapped.orderKey, sentAt: p.record?.kind === 'sent' ? p.record.sentAt : startedAt })),
+        mappedOrders
+          .filter((p) => p.record?.kind !== 'deleted' && !(p.closing && !p.record))
+          .map((p) => ({ orderKey: p.mapped.orderKey, ...(p.record?.kind === 'sent' ? { sentAt: p.record.sentAt } : {}) })),
         input.orderIds ? 'live' : 'backfill',
       ),
     );
@@ -229,9 +232,15 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         else toCreate.push({ ...p, order: closedCopy(now, p.mapped) });
         continue;
       }
-      // Never sent (or its record is gone): sent as mapped, a create or a whole replacement (see order-mapping.md).
-      const m = mergeOrder(p.mapped, undefined, undefined, startedAt);
-      toCreate.push({ ...p, order: m.order, sent: encodeRecord(m.record) });
+      // No record: merged without one if the listing met it in ShipStation (conflict rule wherever they differ), else
+      // sent as mapped, a create or, for an order ShipStation has not changed lately, a whole replacement.
+      const met = current.get(p.mapped.orderKey);
+      if (met && CLOSED_SHIPSTATION_STATUSES.includes(met.orderStatus)) {
+        skip('closed_in_shipstation');
+        continue;
+      }
+      const m = mergeOrder(p.mapped, met, undefined, startedAt);
+      toCreate.push({ ...p, order: m.order, sent: encodeRecord(m.record), merge: describeMerge(m) });
     }
 
     // 4. create: through the account's order batcher, in createorders calls shared with the other stores on the

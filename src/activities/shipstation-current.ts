@@ -50,8 +50,14 @@ function keep(map: Map<string, CurrentOrder>, o: CurrentOrder): void {
 }
 
 /** What one import activity asks of the account's shared listing. */
+/** An order to read: sent at `sentAt` (unix seconds), or without `sentAt`, read only if the listing meets it. */
+export interface WantedOrder {
+  orderKey: string;
+  sentAt?: number;
+}
+
 interface ReadRequest {
-  wanted: { orderKey: string; sentAt: number }[];
+  wanted: WantedOrder[];
   live: boolean;
   resolve: (found: Map<string, CurrentOrder>) => void;
   reject: (err: unknown) => void;
@@ -76,10 +82,10 @@ const readQueues = new Map<string, ReadQueue>();
  */
 export function readSentOrders(
   ss: ShipStationClient,
-  wanted: { orderKey: string; sentAt: number }[],
+  wanted: WantedOrder[],
   priority: 'live' | 'backfill' = 'backfill',
 ): Promise<Map<string, CurrentOrder>> {
-  if (wanted.length === 0) return Promise.resolve(new Map());
+  if (!wanted.some((w) => w.sentAt !== undefined)) return Promise.resolve(new Map());
   const signal = ss.abortSignal;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const queueKey = `${ss.budgetKey}:${ss.identity}`;
@@ -134,11 +140,15 @@ async function dispatchReads(queueKey: string, q: ReadQueue, client: ShipStation
   }
 }
 
-/** One listing, newest change first, pages of 500, from just before the oldest send, until every key is found open. */
-async function listSentOrders(ss: ShipStationClient, wanted: { orderKey: string; sentAt: number }[], slot: Slot): Promise<Map<string, CurrentOrder>> {
+/**
+ * One listing, newest change first, pages of 500, from just before the oldest send, until every sent key is found
+ * open. Keys without a send are picked up on the way, never looked for further.
+ */
+async function listSentOrders(ss: ShipStationClient, wanted: WantedOrder[], slot: Slot): Promise<Map<string, CurrentOrder>> {
   const found = new Map<string, CurrentOrder>();
-  const keys = new Set(wanted.map((w) => w.orderKey));
-  const since = Math.min(...wanted.map((w) => w.sentAt)) - MODIFY_DATE_MARGIN_SECONDS;
+  const all = new Set(wanted.map((w) => w.orderKey));
+  const keys = new Set(wanted.filter((w) => w.sentAt !== undefined).map((w) => w.orderKey));
+  const since = Math.min(...wanted.flatMap((w) => (w.sentAt !== undefined ? [w.sentAt] : []))) - MODIFY_DATE_MARGIN_SECONDS;
   for (let page = 1; ; page++) {
     const res = await ss.listOrders(
       {
@@ -150,7 +160,7 @@ async function listSentOrders(ss: ShipStationClient, wanted: { orderKey: string;
       },
       page === 1 ? { slot } : {},
     );
-    for (const o of res.orders as CurrentOrder[]) if (keys.has(o.orderKey)) keep(found, o);
+    for (const o of res.orders as CurrentOrder[]) if (all.has(o.orderKey)) keep(found, o);
     const allOpenFound = [...keys].every((k) => found.has(k) && !CLOSED_SHIPSTATION_STATUSES.includes(found.get(k)!.orderStatus));
     if (allOpenFound || page >= res.pages || res.orders.length === 0) break;
   }

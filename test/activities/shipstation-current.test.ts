@@ -49,6 +49,30 @@ test('an order deleted in ShipStation is looked for through every page of 500 ch
   expect(listings()).toHaveLength(2); // 699 orders listed: pages of 500
 });
 
+test('an order without a record rides along: taken if the listing meets it, never looked for further', async () => {
+  sim.requests.clear();
+  sim.editOrder(SS.apiKey, 'ecwid-3-C20', { orderStatus: 'on_hold' });
+  const found = await readSentOrders(client, [
+    { orderKey: 'ecwid-3-C699', sentAt },
+    { orderKey: 'ecwid-3-C20' },
+    { orderKey: 'ecwid-3-C2' }, // on the second page of 500: not read for it
+  ]);
+  expect([...found.keys()].sort()).toEqual(['ecwid-3-C20', 'ecwid-3-C699']);
+  expect(listings()).toHaveLength(1);
+  // Only orders without a record: no listing at all.
+  sim.requests.clear();
+  expect((await readSentOrders(client, [{ orderKey: 'ecwid-3-C20' }])).size).toBe(0);
+  expect(listings()).toHaveLength(0);
+});
+
+test('reads waiting for the same slot share one listing', async () => {
+  sim.requests.clear();
+  const reads = await Promise.all(['C600', 'C610', 'C620', 'C630'].map((n) => readSentOrders(client, [{ orderKey: `ecwid-3-${n}`, sentAt }])));
+  expect(reads.map((r) => [...r.keys()])).toEqual([['ecwid-3-C600'], ['ecwid-3-C610'], ['ecwid-3-C620'], ['ecwid-3-C630']]);
+  // Asked at once, answered by one listing (its first page is requested once; the orders sit on its second page).
+  expect(listings().map((r) => r.query.page)).toEqual(['1', '2']);
+});
+
 test('the open orders of a window are listed once per open status and shared by the pages of a sync', async () => {
   sim.requests.clear();
   const cached = syncCache('test-sync');
