@@ -8,6 +8,7 @@
  *   (pages of 500), read once per sync and shared by its pages.
  * Every call goes through the account's client, so through its budget (see clients/rate-pacer.ts).
  */
+import { QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
 import { PRIORITY, type Slot } from '../clients/rate-pacer';
 import type { ShipStationClient } from '../clients/shipstation-client';
 import { toShipStationDateTime } from '../domain/dates';
@@ -30,16 +31,18 @@ export type CurrentOrder = ShipStationOrder & Record<string, unknown>;
 
 /**
  * The records of the last sends of these orders, from the store's sync workflow (its `sentRecords` query). A run
- * from before the query existed, or no Temporal client (unit tests), answers nothing: the orders are then treated
- * as never sent (see docs/order-mapping.md).
+ * from before the query existed (`QueryNotRegisteredError`), a closed or missing workflow, or no Temporal client
+ * (unit tests) answers nothing: the orders are then treated as having no record (see docs/order-mapping.md). Any
+ * other failure (Temporal unreachable, no worker answering) fails the page, to be retried: sending without the
+ * records would replace a packer's edits.
  */
 export async function sentRecordsOf(deps: ActivityDeps, storeId: number, ids: string[]): Promise<Record<string, string>> {
   if (!deps.temporal || ids.length === 0) return {};
   try {
     return await openWorkflowsOnly(deps.temporal).getHandle(storeSyncWorkflowId(storeId)).query(sentRecordsQuery, ids);
   } catch (err) {
-    deps.logger.warn({ storeId, error: String(err) }, 'could not read the records of last sends; orders are merged without them');
-    return {};
+    if (err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || err instanceof WorkflowNotFoundError) return {};
+    throw err;
   }
 }
 
