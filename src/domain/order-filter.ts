@@ -14,6 +14,7 @@ import { hasOrderId } from './ids';
 import type { ShipStationOrderStatus } from './shipstation';
 import { isCustomStatus, mapStatus, SHIPSTATION_STATUS_LABELS, type StatusMapping } from './status-mapping';
 import { num, objects, str } from './text';
+import { describeMergeNote, isMergeNote } from './order-merge';
 
 /**
  * Why an order is not imported:
@@ -116,6 +117,7 @@ const OTHER_REASONS: Record<string, string> = {
   closed_in_shipstation: 'already shipped or cancelled in ShipStation, so it is not overwritten',
   partly_shipped_in_shipstation: 'partly shipped in ShipStation (a split order), so it is not overwritten',
   deleted_in_ecwid: 'deleted in Ecwid',
+  deleted_in_shipstation: 'deleted in ShipStation, so it is not created again unless it changes in Ecwid after this',
 };
 
 /**
@@ -123,6 +125,7 @@ const OTHER_REASONS: Record<string, string> = {
  * statuses (from `/profile/order_statuses`), keyed by status ID.
  */
 export function describeSkipReason(reason: string, statusNames: Record<string, string> = {}): string {
+  if (isMergeNote(reason)) return describeMergeNote(reason);
   const [kind, ...rest] = reason.split(':');
   const detail = rest.join(':');
   switch (kind) {

@@ -308,3 +308,29 @@ export function describeMerge(r: Pick<MergeResult, 'kept' | 'conflicts'>): strin
   if (r.conflicts.length > 0) parts.push(`conflict:${r.conflicts.map((c) => `${c.group}=${c.winner}`).join(',')}`);
   return parts.length > 0 ? parts.join(';') : undefined;
 }
+
+/**
+ * `kept_shipstation:weight,dimensions;conflict:shipTo=ecwid` in words: which edits made in ShipStation the last
+ * update kept, and which fields both sides had changed, with who won (docs/order-mapping.md, "Who wins").
+ */
+export function describeMergeNote(note: string): string {
+  const parts: string[] = [];
+  for (const part of note.split(';')) {
+    const [kind, list = ''] = part.split(':');
+    if (kind === 'recreated_after_deletion') parts.push('created again in ShipStation after its deletion there, as it changed in Ecwid since');
+    if (kind === 'kept_shipstation') parts.push(`ShipStation's own edits were kept at the last update (${list.split(',').join(', ')})`);
+    if (kind === 'conflict') {
+      const decided = list.split(',').map((c) => {
+        const [group, winner] = c.split('=');
+        return `${group}: ${winner === 'shipstation' ? "ShipStation's value kept" : "Ecwid's value sent"}`;
+      });
+      parts.push(`changed on both sides since the previous update (${decided.join('; ')})`);
+    }
+  }
+  return parts.join('; ');
+}
+
+/** Whether an order reason is a merge note (see `describeMerge`), not a skip reason. */
+export function isMergeNote(reason: string): boolean {
+  return /^(kept_shipstation|conflict|recreated_after_deletion)(:|;|$)/.test(reason);
+}

@@ -14,6 +14,7 @@ import type {
   SyncResult,
 } from './definitions';
 import { setCurrentDetails } from '@temporalio/workflow';
+import { describeMergeNote } from '../domain/order-merge';
 
 /** Re-read what changed a little before the last cursor: Ecwid's clock and ours differ, and updates land late. */
 export const CURSOR_OVERLAP_SECONDS = 600;
@@ -203,27 +204,6 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
 export const IMPORTED_EXPLANATION =
   'imported into ShipStation; when a label is bought there, this order gets the tracking number, carrier, service and ' +
   "carrier fee. ShipStation's \"Notes to buyer\" don't come back: ShipStation's API doesn't share them";
-
-/**
- * `kept_shipstation:weight,dimensions;conflict:shipTo=ecwid` in words: which edits made in ShipStation the last
- * update kept, and which fields both sides had changed, with who won (docs/order-mapping.md, "Who wins").
- */
-export function describeMergeNote(note: string): string {
-  const parts: string[] = [];
-  for (const part of note.split(';')) {
-    const [kind, list = ''] = part.split(':');
-    if (kind === 'recreated_after_deletion') parts.push('created again in ShipStation after its deletion there, as it changed in Ecwid since');
-    if (kind === 'kept_shipstation') parts.push(`ShipStation's own edits were kept at the last update (${list.split(',').join(', ')})`);
-    if (kind === 'conflict') {
-      const decided = list.split(',').map((c) => {
-        const [group, winner] = c.split('=');
-        return `${group}: ${winner === 'shipstation' ? "ShipStation's value kept" : "Ecwid's value sent"}`;
-      });
-      parts.push(`changed on both sides since the previous update (${decided.join('; ')})`);
-    }
-  }
-  return parts.join('; ');
-}
 
 export function explainOrder(s: CarriedState, orderId: string, settings: ConnectionSettings): OrderDecision {
   const n = s.notImported[orderId];

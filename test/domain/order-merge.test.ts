@@ -1,4 +1,5 @@
-import { FIELD_GROUPS, decodeRecord, describeMerge, encodeRecord, groupHash, mergeOrder, type SentRecord } from '../../src/domain/order-merge';
+import { describeSkipReason } from '../../src/domain/order-filter';
+import { FIELD_GROUPS, decodeRecord, describeMerge, encodeRecord, groupHash, isMergeNote, mergeOrder, type SentRecord } from '../../src/domain/order-merge';
 import type { ShipStationOrder } from '../../src/domain/shipstation';
 
 const address = (street1: string) => ({ name: 'Ann Lee', company: null, street1, street2: null, street3: null, city: 'Austin', state: 'TX', postalCode: '73301', country: 'US', phone: '555' });
@@ -143,4 +144,13 @@ test("Ecwid changing a group that holds a packer's kept value is a conflict, dec
   const third = mergeOrder(mapped({ weight: { value: 1200, units: 'grams' } }), asReturned(second.order, { weight: { value: 950, units: 'grams' } }), second.record, 3000);
   expect(third.conflicts).toEqual([{ group: 'weight', winner: 'ecwid' }]);
   expect(third.order.weight).toEqual({ value: 1200, units: 'grams' });
+});
+
+test('merge notes and the deletion reason read as sentences for operators', () => {
+  expect(describeSkipReason('kept_shipstation:status,weight;conflict:shipTo=ecwid')).toBe(
+    "ShipStation's own edits were kept at the last update (status, weight); changed on both sides since the previous update (shipTo: Ecwid's value sent)",
+  );
+  expect(describeSkipReason('conflict:status=shipstation')).toMatch(/status: ShipStation's value kept/);
+  expect(describeSkipReason('deleted_in_shipstation')).toMatch(/not created again unless it changes in Ecwid/);
+  expect(isMergeNote('closed_in_shipstation')).toBe(false);
 });
