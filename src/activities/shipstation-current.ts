@@ -8,6 +8,7 @@
  *   (pages of 500), read once per sync and shared by its pages.
  * Every call goes through the account's client, so through its budget (see clients/rate-pacer.ts).
  */
+import { Context } from '@temporalio/activity';
 import { QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError } from '@temporalio/client';
 import { PRIORITY, type Slot } from '../clients/rate-pacer';
 import type { ShipStationClient } from '../clients/shipstation-client';
@@ -38,8 +39,12 @@ export type CurrentOrder = ShipStationOrder & Record<string, unknown>;
  */
 export async function sentRecordsOf(deps: ActivityDeps, storeId: number, ids: string[]): Promise<Record<string, string>> {
   if (!deps.temporal || ids.length === 0) return {};
+  const client = openWorkflowsOnly(deps.temporal);
+  const ask = () => client.getHandle(storeSyncWorkflowId(storeId)).query(sentRecordsQuery, ids);
+  // Cancelled with the activity (a worker shutting down): the query's retries stop with it.
+  const signal = cancellationSignal();
   try {
-    return await openWorkflowsOnly(deps.temporal).getHandle(storeSyncWorkflowId(storeId)).query(sentRecordsQuery, ids);
+    return await (signal ? client.withAbortSignal(signal, ask) : ask());
   } catch (err) {
     if (err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || err instanceof WorkflowNotFoundError) return {};
     throw err;
@@ -188,4 +193,12 @@ export function openOrdersSince(ss: ShipStationClient, from: number, cached: Loo
     }
     return open;
   });
+}
+
+function cancellationSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // not in an activity (unit tests)
+  }
 }
