@@ -176,7 +176,11 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         ss,
         mappedOrders
           .filter((p) => p.record?.kind !== 'deleted' && !(p.closing && !p.record))
-          .map((p) => ({ orderKey: p.mapped.orderKey, ...(p.record?.kind === 'sent' ? { sentAt: p.record.sentAt } : {}) })),
+          .map((p) => ({
+            orderKey: p.mapped.orderKey,
+            orderNumber: p.mapped.orderNumber,
+            ...(p.record?.kind === 'sent' ? { sentAt: p.record.sentAt } : {}),
+          })),
         input.orderIds ? 'live' : 'backfill',
       ),
     );

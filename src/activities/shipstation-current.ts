@@ -61,6 +61,8 @@ function keep(map: Map<string, CurrentOrder>, o: CurrentOrder): void {
 /** An order to read: sent at `sentAt` (unix seconds), or without `sentAt`, read only if the listing meets it. */
 export interface WantedOrder {
   orderKey: string;
+  /** For a look-up by number when that is cheaper than the listing's further pages. */
+  orderNumber: string;
   sentAt?: number;
 }
 
@@ -150,7 +152,9 @@ async function dispatchReads(queueKey: string, q: ReadQueue, client: ShipStation
 
 /**
  * One listing, newest change first, pages of 500, from just before the oldest send, until every sent key is found
- * open. Keys without a send are picked up on the way, never looked for further.
+ * open; when the orders still missing are fewer than the pages left (an order sent long ago among recent ones), they
+ * are looked up by order number instead, one call each. Keys without a send are picked up on the way, never looked
+ * for further.
  */
 async function listSentOrders(ss: ShipStationClient, wanted: WantedOrder[], slot: Slot): Promise<Map<string, CurrentOrder>> {
   const found = new Map<string, CurrentOrder>();
@@ -171,6 +175,14 @@ async function listSentOrders(ss: ShipStationClient, wanted: WantedOrder[], slot
     for (const o of res.orders as CurrentOrder[]) if (all.has(o.orderKey)) keep(found, o);
     const allOpenFound = [...keys].every((k) => found.has(k) && !CLOSED_SHIPSTATION_STATUSES.includes(found.get(k)!.orderStatus));
     if (allOpenFound || page >= res.pages || res.orders.length === 0) break;
+    const missing = wanted.filter((w) => w.sentAt !== undefined && !found.has(w.orderKey));
+    if (missing.length < res.pages - page) {
+      for (const w of missing) {
+        const byNumber = await ss.listOrders({ orderNumber: w.orderNumber, pageSize: 100 });
+        for (const o of byNumber.orders as CurrentOrder[]) if (o.orderKey === w.orderKey) keep(found, o);
+      }
+      break;
+    }
   }
   return found;
 }
