@@ -5,7 +5,7 @@
  *   them then, read until every one is found, and shared by the reads of the account waiting for the same slot;
  * - the open orders of the import window, for orders closed in Ecwid that the connector has no record of (the
  *   backfill's question "is it open in ShipStation, to be cancelled or shipped?"): one listing per open status
- *   (pages of 500), read once per sync and shared by its pages.
+ *   (pages of 500), shared by the store's syncs for 15 minutes.
  * Every call goes through the account's client, so through its budget (see clients/rate-pacer.ts).
  */
 import { Context } from '@temporalio/activity';
@@ -57,7 +57,6 @@ function keep(map: Map<string, CurrentOrder>, o: CurrentOrder): void {
   if (!known || (CLOSED_SHIPSTATION_STATUSES.includes(known.orderStatus) && !CLOSED_SHIPSTATION_STATUSES.includes(o.orderStatus))) map.set(o.orderKey, o);
 }
 
-/** What one import activity asks of the account's shared listing. */
 /** An order to read: sent at `sentAt` (unix seconds), or without `sentAt`, read only if the listing meets it. */
 export interface WantedOrder {
   orderKey: string;
@@ -66,6 +65,7 @@ export interface WantedOrder {
   sentAt?: number;
 }
 
+/** What one import activity asks of the account's shared listing. */
 interface ReadRequest {
   wanted: WantedOrder[];
   live: boolean;
@@ -144,6 +144,9 @@ async function dispatchReads(queueKey: string, q: ReadQueue, client: ShipStation
         for (const r of batch) r.reject(err);
       }
     }
+  } catch (err) {
+    // Not expected (waiting for a slot has no cancellation here): never leave a read waiting with nobody to answer it.
+    for (const r of q.pending.splice(0)) r.reject(err);
   } finally {
     q.running = false;
     if (q.pending.length === 0) readQueues.delete(queueKey);
@@ -189,8 +192,8 @@ async function listSentOrders(ss: ShipStationClient, wanted: WantedOrder[], slot
 
 /**
  * The account's open ShipStation orders dated (`orderDate`, the Ecwid creation date) from `from` (unix seconds),
- * by key: one listing per open status, pages of 500, read once per sync (`cached`) whatever the number of pages
- * of Ecwid orders that ask.
+ * by key: one listing per open status, pages of 500, read once for as long as `cached` keeps it, whatever the
+ * number of pages of Ecwid orders that ask.
  */
 export function openOrdersSince(ss: ShipStationClient, from: number, cached: LookupCache): Promise<Map<string, CurrentOrder>> {
   return cached(`ss-open-since:${from}`, async () => {
