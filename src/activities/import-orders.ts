@@ -8,6 +8,7 @@ import type { EcwidOrder, EcwidWeightUnit } from '../domain/ecwid';
 import { ecwidOrderIdOf, orderKey } from '../domain/ids';
 import { decideImport, type ImportSettings } from '../domain/order-filter';
 import { mapOrder } from '../domain/order-mapping';
+import { decodeRecord, describeMerge, encodeRecord, mergeOrder, writableCopy, type SentRecord } from '../domain/order-merge';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
 import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../domain/shipment-update';
@@ -17,9 +18,10 @@ import { importLatencySeconds, ordersProcessed } from '../observability/metrics'
 import type { ConnectionCredentials, ConnectionSettings, OrderOutcome, ShipStationCredentials } from '../workflows/definitions';
 import { ecwidFor, heartbeat, shipstationFor, type ActivityDeps } from './deps';
 import { mapWithConcurrency } from './concurrency';
-import { createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
+import { MAX_ORDERS_PER_CALL, createOrdersSplittingRefusals, submitOrders, type CreateResult } from './order-batcher';
 import { classified, concernsOneOrder, toActivityFailure } from './failures';
-import { storeCache, syncCache, type LookupCache } from './sync-cache';
+import { storeCache, syncCache, windowCache, type LookupCache } from './sync-cache';
+import { OPEN_SHIPSTATION_STATUSES, openOrdersSince, readSentOrders, sentRecordsOf, type CurrentOrder } from './shipstation-current';
 import { adoptedKeysOf } from './native-orders';
 import { adoptionDecision, asAdopted, type AdoptedOrders } from '../domain/native-adoption';
 
@@ -58,7 +60,8 @@ export interface ImportOrdersResult {
 export const PRODUCT_LOOKUP_CONCURRENCY = 4;
 
 /**
- * Imports one page (at most 100 orders) through the four stages: fetch from Ecwid, filter (with a reason
+ * Imports one page (100 orders; in page mode more pages, up to MAX_ORDERS_PER_ACTIVITY, until 100 are to be sent)
+ * through the four stages: fetch from Ecwid, filter (with a reason
  * for each order left out), map (pure), and create in ShipStation through the account's order batcher (bulk
  * calls shared with the other stores on the same ShipStation account).
  * The stages are separate functions; they share one activity so the workflow history keeps a one-line
@@ -89,14 +92,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
   }
 
   // 2. filter
-  const importSettings: ImportSettings = {
-    importPickupOrders: input.settings.importPickupOrders,
-    importSince: input.settings.importSince,
-    statusMapping: input.settings.statusMapping,
-    giftFieldNames: input.settings.giftFieldNames,
-    giftMessageFieldNames: input.settings.giftMessageFieldNames,
-    stockLocationAttribute: input.settings.stockLocationAttribute,
-  };
+  const importSettings = importSettingsOf(input.settings);
   const accepted: { order: EcwidOrder; status: ShipStationOrderStatus; physicalItems: NonNullable<EcwidOrder['items']> }[] = [];
   for (const order of toConsider) {
     const id = safeId(order);
@@ -140,7 +136,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     heartbeat({ stage: 'looked-up' });
 
     // 3. map (pure), and the rule that a closed order is never created
-    const toCreate: { id: string; order: ShipStationOrder; updateTimestamp?: number; cancelling: boolean }[] = [];
+    const mappedOrders: Planned[] = [];
     for (const a of accepted) {
       const id = safeId(a.order);
       let mapped: ShipStationOrder;
@@ -165,7 +161,8 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         outcomes.push({ id, outcome: 'skipped', reason: adoption.reason, updateTimestamp: a.order.updateTimestamp });
         continue;
       }
-      if (adoption?.send) mapped = asAdopted(mapped, adoption.orderKey);
+      const adoptedKey = adoption?.send ? adoption.orderKey : undefined;
+      if (adoptedKey) mapped = asAdopted(mapped, adoptedKey);
       if (a.status === 'shipped' && shippedThroughShipStation(a.order)) {
         // The connector wrote this shipment from a ShipStation label (its Ecwid update fires a webhook that brings
         // the order back here): ShipStation has it shipped already. No look-up: a packer's batch of 500 labels
@@ -179,26 +176,102 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         outcomes.push({ id, outcome: 'skipped', reason: 'partly_shipped_in_shipstation', updateTimestamp: a.order.updateTimestamp });
         continue;
       }
-      if (CLOSED_SHIPSTATION_STATUSES.includes(a.status)) {
-        // Only an order already open in ShipStation is moved to shipped/cancelled; a new one is not created.
-        let existing: ShipStationOrder | undefined;
-        try {
-          existing = await cached(`ss:${mapped.orderKey}`, () => findShipStationOrder(ss, mapped));
-        } catch (err) {
-          if (!concernsOneOrder(err)) throw toActivityFailure(err);
-          outcomes.push({ id, outcome: 'failed', reason: `ShipStation look-up failed: ${err.message}` });
+      mappedOrders.push({
+        id,
+        mapped,
+        closing: CLOSED_SHIPSTATION_STATUSES.includes(a.status),
+        updateTimestamp: a.order.updateTimestamp,
+        ...(adoptedKey ? { adopted: true } : {}),
+      });
+    }
+
+    // What ShipStation holds now, in bulk: the orders sent before (to keep a packer's edits), and for orders closed
+    // in Ecwid that were never sent, or adopted from ShipStation's Ecwid integration and not sent yet, the open orders
+    // of the window (see shipstation-current.ts).
+    const records = await sentRecordsOf(deps, input.storeId, mappedOrders.map((p) => p.id));
+    for (const p of mappedOrders) p.record = decodeRecord(records[p.id]);
+    // Orders without a record (sent by an earlier release, or beyond the records kept) ride along: merged if the
+    // listing meets them, never looked for further.
+    const current = await classified(() =>
+      readSentOrders(
+        ss,
+        mappedOrders
+          .filter((p) => p.record?.kind !== 'deleted' && !(p.closing && !p.record) && !(p.adopted && !p.record))
+          .map((p) => ({
+            orderKey: p.mapped.orderKey,
+            orderNumber: p.mapped.orderNumber,
+            ...(p.record?.kind === 'sent' ? { sentAt: p.record.sentAt } : {}),
+          })),
+        input.orderIds ? 'live' : 'backfill',
+      ),
+    );
+    // An adopted order the connector never sent is the native integration's order, maybe worked on by packers:
+    // it is merged with what ShipStation holds (no record: the conflict rule decides), never replaced blindly.
+    const unknownInShipStation = mappedOrders.filter((p) => !p.record && (p.closing || p.adopted));
+    let openInWindow: Map<string, CurrentOrder> | undefined;
+    if (unknownInShipStation.length > 0) {
+      const found = await openOrdersOf(ss, unknownInShipStation, input.settings.importSince, cached, windowCache(input.storeId));
+      if (typeof found === 'string') {
+        outcomes.push(...unknownInShipStation.map((p) => ({ id: p.id, outcome: 'failed' as const, reason: `ShipStation look-up failed: ${found}` })));
+      } else openInWindow = found;
+    }
+
+    const toCreate: ToCreate[] = [];
+    for (const p of mappedOrders) {
+      const skip = (reason: string, extra: Partial<OrderOutcome> = {}) =>
+        outcomes.push({ id: p.id, outcome: 'skipped', reason, updateTimestamp: p.updateTimestamp, ...extra });
+      const rec = p.record;
+      if (rec?.kind === 'deleted') {
+        // Deleted in ShipStation: recreated only by an Ecwid change made after the connector noticed the deletion.
+        if (p.updateTimestamp === undefined || p.updateTimestamp <= rec.ecwidUpdate || p.closing) {
+          skip('deleted_in_shipstation');
           continue;
         }
-        if (!existing) {
-          outcomes.push({ id, outcome: 'skipped', reason: `closed_before_import:${a.status}`, updateTimestamp: a.order.updateTimestamp });
-          continue;
-        }
-        if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) {
-          outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
-          continue;
-        }
+        const m = mergeOrder(p.mapped, undefined, undefined, startedAt);
+        toCreate.push({ ...p, order: m.order, sent: encodeRecord(m.record), merge: 'recreated_after_deletion' });
+        continue;
       }
-      toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
+      if (rec?.kind === 'sent') {
+        const now = current.get(p.mapped.orderKey);
+        if (!now) {
+          // Sent before, and ShipStation lists it no more: deleted there. Not recreated (see the record above).
+          skip('deleted_in_shipstation', p.closing ? {} : { sent: encodeRecord({ kind: 'deleted', ecwidUpdate: p.updateTimestamp ?? startedAt }) });
+          continue;
+        }
+        if (CLOSED_SHIPSTATION_STATUSES.includes(now.orderStatus)) {
+          skip('closed_in_shipstation');
+          continue;
+        }
+        if (p.closing) {
+          // Closing changes the status only: the rest stays as the packer left it.
+          toCreate.push({ ...p, order: closedCopy(now, p.mapped) });
+          continue;
+        }
+        const m = mergeOrder(p.mapped, now, rec, startedAt);
+        toCreate.push({ ...p, order: m.order, sent: encodeRecord(m.record), merge: describeMerge(m) });
+        continue;
+      }
+      if (p.closing) {
+        // Never sent by the connector: only an order open in ShipStation is moved to shipped/cancelled.
+        if (!openInWindow) continue; // its look-up failed (recorded above)
+        const now = openInWindow.get(p.mapped.orderKey);
+        if (!now) skip(`closed_before_import:${p.mapped.orderStatus}`);
+        else if (CLOSED_SHIPSTATION_STATUSES.includes(now.orderStatus)) skip('closed_in_shipstation');
+        else toCreate.push({ ...p, order: closedCopy(now, p.mapped) });
+        continue;
+      }
+      // No record: merged without one if the listing met it in ShipStation (conflict rule wherever they differ), else
+      // sent as mapped, a create or, for an order ShipStation has not changed lately, a whole replacement. An adopted
+      // order is looked for in the open orders of the window (above); not open there, it is sent as mapped under the
+      // native key (ShipStation refuses an update of a shipped or cancelled order).
+      if (p.adopted && !openInWindow) continue; // its look-up failed (recorded above)
+      const met = p.adopted ? openInWindow?.get(p.mapped.orderKey) : current.get(p.mapped.orderKey);
+      if (met && CLOSED_SHIPSTATION_STATUSES.includes(met.orderStatus)) {
+        skip('closed_in_shipstation');
+        continue;
+      }
+      const m = mergeOrder(p.mapped, met, undefined, startedAt);
+      toCreate.push({ ...p, order: m.order, sent: encodeRecord(m.record), merge: describeMerge(m) });
     }
 
     // 4. create: through the account's order batcher, in createorders calls shared with the other stores on the
@@ -208,7 +281,13 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     for (const b of toCreate) {
       const r = results.get(b.order.orderKey);
       if (r?.success) {
-        outcomes.push({ id: b.id, outcome: b.cancelling ? 'cancelled' : 'imported', updateTimestamp: b.updateTimestamp });
+        outcomes.push({
+          id: b.id,
+          outcome: b.mapped.orderStatus === 'cancelled' ? 'cancelled' : 'imported',
+          updateTimestamp: b.updateTimestamp,
+          ...(b.sent !== undefined ? { sent: b.sent } : {}),
+          ...(b.merge ? { merge: b.merge } : {}),
+        });
         if (b.updateTimestamp) importLatencySeconds.observe(Math.max(0, Date.now() / 1000 - b.updateTimestamp));
       } else if (r && /shipped|cancel/i.test(r.errorMessage ?? '')) {
         outcomes.push({ id: b.id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: b.updateTimestamp });
@@ -226,6 +305,59 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
   return { startedAt, count: orders.length + missingIds.length + unreadable.length, total, outcomes };
 }
 
+/** An accepted, mapped order on its way to ShipStation. */
+interface Planned {
+  id: string;
+  mapped: ShipStationOrder;
+  /** Shipped or cancelled in Ecwid: only moves an order open in ShipStation to that status. */
+  closing: boolean;
+  updateTimestamp?: number;
+  record?: SentRecord;
+  /** Sent under the orderKey of ShipStation's Ecwid integration (adopted, see native-orders.ts). */
+  adopted?: boolean;
+}
+
+interface ToCreate extends Planned {
+  order: ShipStationOrder;
+  /** The record of this send (OrderOutcome.sent). */
+  sent?: string;
+  merge?: string;
+}
+
+/** ShipStation's order with Ecwid's closing status (shipped or cancelled), as a createorders body. */
+function closedCopy(now: CurrentOrder, mapped: ShipStationOrder): ShipStationOrder {
+  return { ...(writableCopy(now) as unknown as ShipStationOrder), orderKey: mapped.orderKey, orderStatus: mapped.orderStatus };
+}
+
+/** Fewer orders than open statuses: one look-up by order number each is cheaper than the open listings. */
+const FEW_LOOKUPS = OPEN_SHIPSTATION_STATUSES.length;
+
+/**
+ * The open ShipStation orders among these (closed in Ecwid or adopted, never sent by the connector), by key: from the open
+ * listings of the import window (shared by the store's syncs for 15 minutes, see `windowCache`), or for fewer orders
+ * than those listings cost, one look-up by order number each. ShipStation's refusal of a look-up for one order only (see `concernsOneOrder`) is its message.
+ */
+async function openOrdersOf(
+  ss: ShipStationClient,
+  orders: Planned[],
+  importSince: number,
+  cached: LookupCache,
+  windowCached: LookupCache,
+): Promise<Map<string, CurrentOrder> | string> {
+  if (orders.length >= FEW_LOOKUPS) return classified(() => openOrdersSince(ss, importSince, windowCached));
+  const found = new Map<string, CurrentOrder>();
+  try {
+    for (const p of orders) {
+      const o = await cached(`ss:${p.mapped.orderKey}`, () => findShipStationOrder(ss, p.mapped));
+      if (o) found.set(o.orderKey, o as CurrentOrder);
+    }
+  } catch (err) {
+    if (!concernsOneOrder(err)) throw toActivityFailure(err);
+    return err.message;
+  }
+  return found;
+}
+
 interface FetchedOrders {
   orders: EcwidOrder[];
   total: number;
@@ -235,14 +367,57 @@ interface FetchedOrders {
   unreadable: OrderOutcome[];
 }
 
+/** Ecwid's page size. */
+const ECWID_PAGE = 100;
+/**
+ * A page-mode activity reads further Ecwid pages until it has a full createorders call (100 orders) to send, or
+ * this many Ecwid orders: a backfill whose orders are mostly closed (nothing to send) then costs one ShipStation
+ * call per 100 orders sent, not one per 100 orders read. Bounded so the outcomes stay small in history.
+ */
+export const MAX_ORDERS_PER_ACTIVITY = 2000;
+
 async function fetchOrders(ecwid: EcwidClient, input: ImportOrdersInput): Promise<FetchedOrders> {
   if (input.orderIds) return fetchOrdersById(ecwid, input.orderIds);
-  const paging = { offset: input.offset ?? 0, limit: 100 };
-  const page =
-    input.createdFrom !== undefined
-      ? await ecwid.searchOrders({ createdFrom: input.createdFrom, createdTo: input.createdTo, ...paging })
-      : await ecwid.searchOrders({ updatedFrom: input.updatedFrom, ...paging });
-  return { orders: page.items, total: page.total, missingIds: [], unreadable: [] };
+  const orders: EcwidOrder[] = [];
+  let total = 0;
+  let offset = input.offset ?? 0;
+  let toSend = 0;
+  for (;;) {
+    const paging = { offset, limit: ECWID_PAGE };
+    const page =
+      input.createdFrom !== undefined
+        ? await ecwid.searchOrders({ createdFrom: input.createdFrom, createdTo: input.createdTo, ...paging })
+        : await ecwid.searchOrders({ updatedFrom: input.updatedFrom, ...paging });
+    orders.push(...page.items);
+    total = page.total;
+    offset += page.items.length;
+    toSend += page.items.filter((o) => wouldBeSent(o, input)).length;
+    if (page.items.length === 0 || offset >= total || toSend >= MAX_ORDERS_PER_CALL || orders.length >= MAX_ORDERS_PER_ACTIVITY) break;
+    heartbeat({ stage: 'fetching', offset });
+  }
+  return { orders, total, missingIds: [], unreadable: [] };
+}
+
+/** Whether an order read would go to ShipStation in a createorders call (an estimate: closed orders mostly don't). */
+function wouldBeSent(order: EcwidOrder, input: ImportOrdersInput): boolean {
+  try {
+    if (order.updateTimestamp !== undefined && input.recentlySent[safeId(order)] === order.updateTimestamp) return false;
+    const d = decideImport(order, importSettingsOf(input.settings));
+    return d.import && !CLOSED_SHIPSTATION_STATUSES.includes(d.status);
+  } catch {
+    return false;
+  }
+}
+
+function importSettingsOf(settings: ConnectionSettings): ImportSettings {
+  return {
+    importPickupOrders: settings.importPickupOrders,
+    importSince: settings.importSince,
+    statusMapping: settings.statusMapping,
+    giftFieldNames: settings.giftFieldNames,
+    giftMessageFieldNames: settings.giftMessageFieldNames,
+    stockLocationAttribute: settings.stockLocationAttribute,
+  };
 }
 
 async function fetchOrdersById(ecwid: EcwidClient, orderIds: string[]): Promise<FetchedOrders> {

@@ -23,6 +23,15 @@ export function storeCache(storeId: number): LookupCache {
   return lookupCache(`store:${storeId}`, STORE_TTL_MS);
 }
 
+/**
+ * ShipStation listings of a store's import window (its open orders), shared by every sync of the store for a quarter
+ * of an hour: a backfill that continues as new, or its next passes, do not list them again. Only orders the connector
+ * has no record of sending are looked up there, and a stale answer costs at most a refused update.
+ */
+export function windowCache(storeId: number): LookupCache {
+  return lookupCache(`window:${storeId}`, SYNC_TTL_MS);
+}
+
 function lookupCache(scope: string, ttlMs: number): LookupCache {
   const now = Date.now();
   for (const [id, e] of caches) if (e.expires < now) caches.delete(id);

@@ -183,9 +183,12 @@ export class ShipStationClient {
     return this.call('/orders/createorder', { method: 'POST', body: order });
   }
 
-  listOrders(q: Record<string, string | number>): Promise<{ orders: ShipStationOrder[]; total: number; page: number; pages: number }> {
+  listOrders(
+    q: Record<string, string | number>,
+    pacing?: CallPacing,
+  ): Promise<{ orders: ShipStationOrder[]; total: number; page: number; pages: number }> {
     const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
-    return this.call(`/orders?${params.toString()}`);
+    return this.call(`/orders?${params.toString()}`, {}, pacing);
   }
 
   /** GET /orders/{orderId}: one order, with its read-only `advancedOptions.mergedIds` / `parentId`. */

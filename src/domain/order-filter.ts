@@ -14,6 +14,7 @@ import { hasOrderId } from './ids';
 import type { ShipStationOrderStatus } from './shipstation';
 import { isCustomStatus, mapStatus, SHIPSTATION_STATUS_LABELS, type StatusMapping } from './status-mapping';
 import { num, objects, str } from './text';
+import { describeMergeNote, isMergeNote } from './order-merge';
 
 /**
  * Why an order is not imported:
@@ -118,6 +119,7 @@ const OTHER_REASONS: Record<string, string> = {
   deleted_in_ecwid: 'deleted in Ecwid',
   closed_in_native_store: "already shipped in ShipStation by its own Ecwid integration (before the switch to this connector), so it is not created again",
   native_copies_ambiguous: "ShipStation's own Ecwid integration holds it twice under different keys: it is not created a third time; keep one in ShipStation",
+  deleted_in_shipstation: 'deleted in ShipStation, so it is not created again unless it changes in Ecwid after this',
 };
 
 /**
@@ -125,6 +127,7 @@ const OTHER_REASONS: Record<string, string> = {
  * statuses (from `/profile/order_statuses`), keyed by status ID.
  */
 export function describeSkipReason(reason: string, statusNames: Record<string, string> = {}): string {
+  if (isMergeNote(reason)) return describeMergeNote(reason);
   const [kind, ...rest] = reason.split(':');
   const detail = rest.join(':');
   switch (kind) {

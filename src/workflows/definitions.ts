@@ -70,6 +70,13 @@ export interface OrderOutcome {
   /** Skip reason (`no_physical_items`, `unmapped_status:…`, `closed_in_shipstation`…) or failure message. */
   reason?: string;
   updateTimestamp?: number;
+  /**
+   * What to remember of the order's last send to ShipStation (domain/order-merge.ts `encodeRecord`: a short hash per
+   * field group, about 80 characters), or of its deletion there. Absent: nothing new to remember.
+   */
+  sent?: string;
+  /** ShipStation edits kept and conflicts decided when the order was sent (`kept_shipstation:weight;conflict:shipTo=ecwid`). */
+  merge?: string;
 }
 
 export interface OrderNote {
@@ -192,6 +199,8 @@ export const statusQuery = defineQuery<ConnectionStatus>('status');
 export const orderDecisionQuery = defineQuery<OrderDecision, [string]>('orderDecision');
 /** Internal: the import asks which of its orders are adopted from ShipStation's Ecwid integration (id → orderKey). */
 export const adoptedOrdersQuery = defineQuery<Record<string, string>, [string[]]>('adoptedOrders');
+/** The records of the last sends of these orders (id → record; see OrderOutcome.sent), for the import activity. */
+export const sentRecordsQuery = defineQuery<Record<string, string>, [string[]]>('sentRecords');
 
 // ---- Shipment write-back ----
 

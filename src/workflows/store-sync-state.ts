@@ -15,6 +15,7 @@ import type {
 } from './definitions';
 import { setCurrentDetails } from '@temporalio/workflow';
 import { adoptionExplanation, adoptionStatusOf, type CarriedAdoption } from './native-adoption';
+import { describeMergeNote } from '../domain/order-merge';
 
 /** Re-read what changed a little before the last cursor: Ecwid's clock and ours differ, and updates land late. */
 export const CURSOR_OVERLAP_SECONDS = 600;
@@ -27,6 +28,8 @@ export const RECONCILE_EVERY_SECONDS = 900;
 /** Start a fresh run (continue-as-new) after this many syncs even if Temporal hasn't suggested it: lean histories replay fast. */
 export const MAX_SYNCS_PER_RUN = 200;
 const MAX_DECISIONS = 500;
+/** Records of last sends kept (about 90 bytes each with the ID): 2,000 keep the carried state near 200 KB. */
+export const MAX_SENT_RECORDS = 2000;
 /** A failed order is retried on the next syncs this many times before it waits for a change or an operator. */
 export const MAX_ORDER_ATTEMPTS = 5;
 
@@ -83,6 +86,15 @@ export interface CarriedState {
   retryAt?: number;
   /** Orders adopted from ShipStation's own Ecwid integration (workflows/native-adoption.ts). */
   adoption?: CarriedAdoption;
+  // ---- Since 'order-merge' (absent in state carried by earlier runs) ----
+  /**
+   * id → record of the order's last send to ShipStation (hashes per field group, see domain/order-merge.ts), most
+   * recent last, at most MAX_SENT_RECORDS: what lets the next send keep a packer's edits. An order beyond the bound is
+   * merged as one without a record (see docs/order-mapping.md).
+   */
+  sentRecords?: Record<string, string>;
+  /** id → ShipStation edits kept and conflicts at the order's latest send, for its explanation (bounded). */
+  mergeNotes?: Record<string, string>;
 }
 
 export interface StoreSyncInput {
@@ -112,7 +124,7 @@ export function boundRecord<V>(rec: Record<string, V>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete rec[keys[i]];
 }
 
-export function pick(rec: Record<string, number>, ids: string[]): Record<string, number> {
+export function pick<V>(rec: Record<string, V>, ids: string[]): Record<string, V> {
   return Object.fromEntries(ids.filter((id) => id in rec).map((id) => [id, rec[id]]));
 }
 
@@ -131,6 +143,15 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
   };
   for (const o of outcomes) {
     result.fetched += 1;
+    // Runs since 'order-merge' only (the maps exist): the record of the last send, and what the merge kept.
+    if (s.sentRecords && o.sent !== undefined) {
+      delete s.sentRecords[o.id];
+      s.sentRecords[o.id] = o.sent;
+    }
+    if (s.mergeNotes && (o.outcome === 'imported' || o.outcome === 'cancelled')) {
+      delete s.mergeNotes[o.id];
+      if (o.merge) s.mergeNotes[o.id] = o.merge;
+    }
     switch (o.outcome) {
       case 'imported':
         result.imported += 1;
@@ -175,6 +196,8 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
   }
   boundRecord(s.notImported, MAX_DECISIONS);
   boundRecord(s.recentlyImported, MAX_DECISIONS);
+  if (s.sentRecords) boundRecord(s.sentRecords, MAX_SENT_RECORDS);
+  if (s.mergeNotes) boundRecord(s.mergeNotes, MAX_DECISIONS);
 }
 
 /**
@@ -197,12 +220,18 @@ export function explainOrder(s: CarriedState, orderId: string, settings: Connect
         n.outcome === 'failed'
           ? `ShipStation or Ecwid refused it (${n.reason}); tried ${n.attempts} time(s)` +
             (n.attempts < MAX_ORDER_ATTEMPTS ? ', will try again on the next sync' : ', waiting for the order to change or a sync now')
-          : `skipped: ${n.reason}`,
+          : n.reason === 'deleted_in_shipstation'
+            ? 'skipped: deleted_in_shipstation: the order was deleted in ShipStation, and the connector does not create it again unless it changes in Ecwid after this'
+            : `skipped: ${n.reason}`,
     };
   }
   const at = s.recentlyImported[orderId];
   const adopted = adoptionExplanation(s, orderId);
-  if (at) return { orderId, outcome: 'imported', at, explanation: [IMPORTED_EXPLANATION, adopted ?? shipstationStoreLine(settings)].join('; ') };
+  const merge = s.mergeNotes?.[orderId];
+  if (at) {
+    const lines = [IMPORTED_EXPLANATION, adopted ?? shipstationStoreLine(settings), ...(merge ? [describeMergeNote(merge)] : [])];
+    return { orderId, outcome: 'imported', at, explanation: lines.join('; '), ...(merge ? { reason: merge } : {}) };
+  }
   if (adopted) return { orderId, outcome: 'unknown', explanation: adopted };
   return {
     orderId,

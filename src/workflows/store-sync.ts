@@ -22,6 +22,7 @@ import {
   orderDecisionQuery,
   pauseSignal,
   resumeSignal,
+  sentRecordsQuery,
   statusQuery,
   syncNowSignal,
   updateConnectionSignal,
@@ -100,6 +101,12 @@ const { joinShipStationAccount, leaveShipStationAccount, reconcileAccountNow } =
  * here at their next loop turn (see store-sync-v1.ts). Guarded by the replay test's recorded histories.
  */
 export const STORE_SYNC_V2 = 'store-sync-v2';
+
+/**
+ * Runs that recorded this marker remember each order's last send to ShipStation (`sentRecords`, bounded) and answer
+ * `sentRecords`, so that an update keeps the edits a packer made in ShipStation (see domain/order-merge.ts).
+ */
+export const ORDER_MERGE = 'order-merge';
 
 /** A failed sync waits before the next one: 30 s, doubling, at most 30 minutes. An operator's sync now skips the wait. */
 const BACKOFF_FIRST_MS = 30_000;
@@ -205,6 +212,12 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   setHandler(credentialsQuery, () => credentials);
   setHandler(orderDecisionQuery, (orderId): OrderDecision => explainOrder(s, orderId, settings));
   setHandler(adoptedOrdersQuery, (ids) => adoptedOf(s, ids));
+  if (patched(ORDER_MERGE)) {
+    // The import activity reads the last sends of the orders it is about to update (see OrderOutcome.sent).
+    s.sentRecords ??= {};
+    s.mergeNotes ??= {};
+    setHandler(sentRecordsQuery, (ids: string[] = []) => pick(s.sentRecords ?? {}, ids));
+  }
 
   upsertSearchAttributes([{ key: CONNECTION_STATE, value: s.state }]);
 

@@ -80,6 +80,8 @@ describe("switching from ShipStation's Ecwid integration (real dev server, real 
       expect(stack.shipstation.creationAttempts.some((a) => a.orderKey === nativeKey && a.outcome === 'updated')).toBe(true);
       expect(stack.shipstation.creationAttempts.some((a) => a.orderKey === ourKey(o.id!))).toBe(false);
     }
+    // The adopted order a packer had put on hold was merged with ShipStation's current order, not replaced: the hold stays.
+    expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(nativeOf.get(open[4].id!)!.orderKey)?.orderStatus).toBe('on_hold');
     // The cancelled copy and the other store's order with the same number did not stop the connector's own.
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(ourKey(open[6].id!))?.orderStatus).toBe('awaiting_shipment');
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(ourKey(open[7].id!))?.orderStatus).toBe('awaiting_shipment');
@@ -90,11 +92,20 @@ describe("switching from ShipStation's Ecwid integration (real dev server, real 
 
   test('the adoption used list calls only, and the operator sees what it found', async () => {
     const ss = stack.shipstation.requests.entries;
-    // The whole connect: 1 GET /stores + 1 page per native store + 1 createorders for the 7 orders sent (5 adopted
-    // updates, 2 created); the rest is the account's (SHIP_NOTIFY subscription, shipment reconciliation).
+    // The whole connect: 1 GET /stores + 1 page per native store; then, to merge the 5 adopted orders with what
+    // ShipStation holds now (a packer may have worked on them), the open orders of the import window, 1 page per
+    // open status; and 1 createorders for the 7 orders sent (5 adopted updates, 2 created). The rest is the
+    // account's (SHIP_NOTIFY subscription, shipment reconciliation).
     const importCalls = ss.filter((r) => ['/stores', '/orders', '/orders/createorders'].includes(r.path));
-    expect(importCalls.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /stores', 'GET /orders', 'GET /orders', 'POST /orders/createorders']);
-    expect((importCalls[3].body as unknown[]).length).toBe(7);
+    expect(importCalls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /stores',
+      'GET /orders',
+      'GET /orders',
+      ...Array<string>(4).fill('GET /orders'),
+      'POST /orders/createorders',
+    ]);
+    expect(importCalls.slice(3, 7).map((r) => r.query.orderStatus).sort()).toEqual(['awaiting_payment', 'awaiting_shipment', 'on_hold', 'pending_fulfillment']);
+    expect((importCalls[7].body as unknown[]).length).toBe(7);
     expect(ss.filter((r) => r.method === 'GET' && r.path === '/stores')).toHaveLength(1);
     const nativeLists = ss.filter((r) => r.method === 'GET' && r.path === '/orders' && r.query.storeId !== undefined);
     expect(nativeLists.map((r) => Number(r.query.storeId)).sort()).toEqual([native.storeId, other.storeId].sort());
@@ -124,11 +135,14 @@ describe("switching from ShipStation's Ecwid integration (real dev server, real 
 
   test('a change in Ecwid updates the adopted order; a label on it reaches Ecwid; a deletion cancels it', async () => {
     const [changed, labelled, deleted] = [open[0].id!, open[2].id!, open[3].id!];
+    // A packer weighs the adopted order in ShipStation: the Ecwid change below keeps the weight.
+    stack.shipstation.editOrder(SS_ACCOUNT.apiKey, nativeOf.get(changed)!.orderKey, { weight: { value: 21, units: 'ounces' } });
     stack.ecwid.upsertOrder(STORE, { ...stack.ecwid.getOrder(STORE, changed), shippingPerson: { ...open[0].shippingPerson, street: '99 New Rd' } });
     await stack.ecwid.sendWebhook(STORE, 'order.updated', { orderId: changed });
     const nativeKey = nativeOf.get(changed)!.orderKey;
     await eventually(() => (stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(nativeKey)?.shipTo.street1 === '99 New Rd' ? true : undefined), 15_000);
     expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(ourKey(changed))).toBeUndefined();
+    expect(stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(nativeKey)?.weight).toMatchObject({ value: 21, units: 'ounces' });
 
     // A label bought on the native order: SHIP_NOTIFY names the integration's orderKey, routed by its store.
     const label = await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, nativeOf.get(labelled)!.orderKey, { trackingNumber: '9400111899223100001234' });

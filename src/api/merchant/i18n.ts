@@ -180,6 +180,8 @@ function frReason(reason: string, names: Record<string, string>): string {
       return 'l’intégration Ecwid d’origine de ShipStation la contient deux fois sous des clés différentes : elle n’est pas créée une troisième fois ; gardez-en une dans ShipStation';
     case 'deleted_in_ecwid':
       return 'supprimée dans Ecwid';
+    case 'deleted_in_shipstation':
+      return 'supprimée dans ShipStation : elle n’y est pas recréée, sauf si elle change dans Ecwid après cela';
     case 'unmapped_status': {
       if (detail === 'INCOMPLETE') return 'commande non finalisée (les commandes incomplètes ne sont pas importées)';
       const name = names[detail]?.trim();
@@ -340,6 +342,6 @@ export function fixFor(reason: string): FixKind | undefined {
   if (kind === 'no_shipping_address') return 'address';
   if (kind === 'pickup') return 'pickup';
   if (kind === 'before_import_since') return 'import_since';
-  if (['no_physical_items', 'closed_in_shipstation', 'closed_in_native_store', 'deleted_in_ecwid', 'hidden', 'external_fulfillment'].includes(kind)) return 'nothing';
+  if (['no_physical_items', 'closed_in_shipstation', 'closed_in_native_store', 'deleted_in_ecwid', 'deleted_in_shipstation', 'hidden', 'external_fulfillment'].includes(kind)) return 'nothing';
   return undefined;
 }

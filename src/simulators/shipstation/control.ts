@@ -7,6 +7,7 @@
 import express, { type Router } from 'express';
 import { markAsShipped } from './fulfillments';
 import { importMarketplaceOrder } from './orders';
+import { editOrder, type PackerEdit } from './packer';
 import type { LabelDesk, LabelOptions } from './labels';
 import type { SimState } from './state';
 
@@ -88,6 +89,27 @@ export function simControlRoutes(state: SimState, labels: LabelDesk, baseUrl: ()
       });
       if (!result.ok) res.status(result.status).json({ error: result.message });
       else res.json(result.fulfillment);
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  /** A packer edits an order in the UI: body `{apiKey, orderKey, edit: PackerEdit}`. */
+  r.post('/__sim/edit', json, (req, res) => {
+    const b = (req.body ?? {}) as { apiKey?: unknown; orderKey?: unknown; edit?: PackerEdit };
+    try {
+      res.json(editOrder(state.orderByKey(String(b.apiKey), String(b.orderKey)), b.edit ?? {}));
+    } catch (err) {
+      res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  /** A user deletes an order in the UI (soft delete, as `DELETE /orders/{orderId}`): body `{apiKey, orderKey}`. */
+  r.post('/__sim/delete', json, (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      state.orderByKey(String(b.apiKey), String(b.orderKey)).active = false;
+      res.status(204).end();
     } catch (err) {
       res.status(404).json({ error: err instanceof Error ? err.message : String(err) });
     }

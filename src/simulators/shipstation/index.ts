@@ -32,6 +32,7 @@ import { RateLimiter } from './rate-limit';
 import { fulfillmentRoutes, markAsShipped, type MarkAsShippedRequest } from './fulfillments';
 import { accountRoutes } from './routes-account';
 import { orderRoutes } from './routes-orders';
+import { editOrder, holdRoutes, type PackerEdit } from './packer';
 import { shipmentRoutes } from './routes-shipments';
 import { webhookRoutes } from './routes-webhooks';
 import { importMarketplaceOrder } from './orders';
@@ -42,6 +43,7 @@ export type { ShipStationSimAccount, CreationAttempt, SimWebhook, SimOrder, SimS
 export type { LabelOptions, WebhookDelivery } from './labels';
 export type { Fulfillment, Order as SimulatedOrder } from './model';
 export type { MarkAsShippedRequest } from './fulfillments';
+export type { PackerEdit } from './packer';
 export { pacificDateTime } from './dates';
 
 export interface ShipStationSimulatorOptions {
@@ -52,6 +54,9 @@ export interface ShipStationSimulatorOptions {
   /** Default 60 000; tests may shrink it. */
   rateLimitWindowMs?: number;
 }
+
+/** A copy of an order as ShipStation now holds it. */
+export type SimulatedOrderSnapshot = Order;
 
 export interface ShipStationSimulator {
   /** Base URL, e.g. http://127.0.0.1:PORT; routes sit directly under it, as under https://ssapi.shipstation.com. */
@@ -90,6 +95,10 @@ export interface ShipStationSimulator {
   markAsShipped(apiKey: string, orderKey: string, opts: Omit<MarkAsShippedRequest, 'orderId'>): Promise<Fulfillment>;
   /** Changes an order's status as a user would in the UI. */
   setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
+  /** A packer edits the order in the UI (hold, weight, dimensions, custom fields, notes, address, service); sets modifyDate. */
+  editOrder(apiKey: string, orderKey: string, edit: PackerEdit): SimulatedOrderSnapshot;
+  /** A user deletes the order in the UI (what `DELETE /orders/{orderId}` does): it is no longer listed nor read. */
+  deleteOrder(apiKey: string, orderKey: string): void;
   webhooks(apiKey: string): SimWebhook[];
   /** Gives the account of `apiKey` another key pair (same orders, shipments and webhooks), as ShipStation's settings do. */
   addKeyPair(apiKey: string, pair: { apiKey: string; apiSecret: string }): void;
@@ -121,7 +130,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
   app.use(simControlRoutes(state, labels, () => baseUrl));
   app.use(authenticate(state, limiter));
   app.use(express.json({ type: ['application/json', 'text/json'], limit: '10mb' }));
-  app.use(fulfillmentRoutes(state, labels, () => baseUrl), orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
+  app.use(fulfillmentRoutes(state, labels, () => baseUrl), holdRoutes(state), orderRoutes(state), shipmentRoutes(), webhookRoutes(state), accountRoutes());
   app.use((req: Request, res: Response) => sendNoRoute(res, req.originalUrl));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -161,6 +170,8 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
       order.orderStatus = status;
       order.modifyDate = pacificDateTime();
     },
+    editOrder: (apiKey, orderKey, edit) => structuredClone(editOrder(state.orderByKey(apiKey, orderKey), edit)),
+    deleteOrder: (apiKey, orderKey) => void (state.orderByKey(apiKey, orderKey).active = false),
     webhooks: (apiKey) => state.account(apiKey).webhooks.map((h) => ({ ...h })),
     addKeyPair: (apiKey, pair) => void state.extraKeys.set(pair.apiKey, { apiSecret: pair.apiSecret, acct: state.account(apiKey) }),
     revokeKey: (apiKey) => void state.revokedKeys.add(apiKey),

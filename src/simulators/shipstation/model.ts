@@ -117,6 +117,8 @@ export interface Order {
   carrierCode?: string | null;
   serviceCode?: string | null;
   shipDate?: string | null;
+  /** Set by `POST /orders/holduntil`: the order is `on_hold` until this date. */
+  holdUntilDate?: string | null;
   weight?: Weight | null;
   dimensions?: Dimensions | null;
   internationalOptions?: InternationalOptions | null;
