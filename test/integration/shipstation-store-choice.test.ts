@@ -78,6 +78,17 @@ describe('choosing the ShipStation store that receives a store’s orders (real 
     const sent = stack.shipstation.requests.filter('POST', '/orders/createorders').flatMap((r) => r.body as { orderKey: string; advancedOptions?: { storeId?: number } }[]);
     expect(sent.find((o) => o.orderKey === key(after))?.advancedOptions?.storeId).toBe(wholesale.storeId);
     expect(storeOf(before)).not.toBe(wholesale.storeId);
+    // An update of the earlier order (merged with ShipStation's current one) names no store: it stays where it was.
+    stack.ecwid.upsertOrder(STORE, { ...stack.ecwid.getOrder(STORE, before)!, privateAdminNotes: 'gift wrap' });
+    await stack.ecwid.sendWebhook(STORE, 'order.updated', { orderId: before });
+    const update = await eventually(() =>
+      stack.shipstation.requests
+        .filter('POST', '/orders/createorders')
+        .flatMap((r) => r.body as { orderKey: string; internalNotes?: string; advancedOptions?: { storeId?: number } }[])
+        .find((o) => o.orderKey === key(before) && o.internalNotes?.includes('gift wrap')),
+    20_000);
+    expect(update.advancedOptions?.storeId).toBeUndefined();
+    expect(storeOf(before)).toBe(manualId);
     const why = (await (await stack.api(`/connections/${STORE}/orders/${after}`)).json()) as OrderDecision;
     expect(why.explanation).toContain(`new orders go to the ShipStation store "Wholesale" (${wholesale.storeId})`);
 
