@@ -8,7 +8,7 @@ import type { EcwidOrder, EcwidWeightUnit } from '../domain/ecwid';
 import { ecwidOrderIdOf, orderKey } from '../domain/ids';
 import { decideImport, type ImportSettings } from '../domain/order-filter';
 import { mapOrder } from '../domain/order-mapping';
-import { decodeRecord, describeMerge, encodeRecord, mergeOrder, writableCopy, type SentRecord } from '../domain/order-merge';
+import { decodeRecord, describeMerge, encodeRecord, mergeOrder, unchangedSinceSent, writableCopy, type SentRecord } from '../domain/order-merge';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
 import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../domain/shipment-update';
@@ -190,6 +190,12 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
     // of the window (see shipstation-current.ts).
     const records = await sentRecordsOf(deps, input.storeId, mappedOrders.map((p) => p.id));
     for (const p of mappedOrders) p.record = decodeRecord(records[p.id]);
+    // Nothing new from Ecwid since the last send: no read, no write.
+    const unchanged = new Set(mappedOrders.filter((p) => unchangedSinceSent(p.mapped, p.record)).map((p) => p.id));
+    if (unchanged.size > 0) {
+      for (const p of mappedOrders) if (unchanged.has(p.id)) outcomes.push({ id: p.id, outcome: 'unchanged', updateTimestamp: p.updateTimestamp });
+      mappedOrders.splice(0, mappedOrders.length, ...mappedOrders.filter((p) => !unchanged.has(p.id)));
+    }
     // Orders without a record (sent by an earlier release, or beyond the records kept) ride along: merged if the
     // listing meets them, never looked for further.
     const current = await classified(() =>

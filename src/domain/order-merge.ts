@@ -301,6 +301,15 @@ export function mergeOrder(mapped: ShipStationOrder, current: Loose | undefined,
   return { order: out as unknown as ShipStationOrder, kept, conflicts, record: { kind: 'sent', sentAt, groups } };
 }
 
+/**
+ * Ecwid changed nothing the connector sends since it last sent the order: every group's hash is the recorded one.
+ * Then nothing is read or written (an order read twice, by a webhook and by a page that met it, is sent once).
+ */
+export function unchangedSinceSent(mapped: ShipStationOrder, record: SentRecord | undefined): boolean {
+  if (record?.kind !== 'sent') return false;
+  return FIELD_GROUPS.every((g) => record.groups[g] !== undefined && record.groups[g] === groupHash(mapped, g));
+}
+
 /** One line for operators: `kept in ShipStation: weight, dimensions; conflict: shipTo (Ecwid's value)`. */
 export function describeMerge(r: Pick<MergeResult, 'kept' | 'conflicts'>): string | undefined {
   const parts: string[] = [];

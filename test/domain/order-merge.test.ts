@@ -1,5 +1,5 @@
 import { describeSkipReason } from '../../src/domain/order-filter';
-import { FIELD_GROUPS, decodeRecord, describeMerge, encodeRecord, groupHash, isMergeNote, mergeOrder, type SentRecord } from '../../src/domain/order-merge';
+import { FIELD_GROUPS, decodeRecord, describeMerge, encodeRecord, groupHash, isMergeNote, mergeOrder, unchangedSinceSent, type SentRecord } from '../../src/domain/order-merge';
 import type { ShipStationOrder } from '../../src/domain/shipstation';
 
 const address = (street1: string) => ({ name: 'Ann Lee', company: null, street1, street2: null, street3: null, city: 'Austin', state: 'TX', postalCode: '73301', country: 'US', phone: '555' });
@@ -153,4 +153,16 @@ test('merge notes and the deletion reason read as sentences for operators', () =
   expect(describeSkipReason('conflict:status=shipstation')).toMatch(/status: ShipStation's value kept/);
   expect(describeSkipReason('deleted_in_shipstation')).toMatch(/not created again unless it changes in Ecwid/);
   expect(isMergeNote('closed_in_shipstation')).toBe(false);
+});
+
+test('an order Ecwid did not change since it was sent is not sent again; any changed group, or no record, sends it', () => {
+  const first = mergeOrder(mapped(), undefined, undefined, 1_800_000_000);
+  expect(unchangedSinceSent(mapped(), first.record)).toBe(true);
+  expect(unchangedSinceSent(mapped({ shipTo: address('2 Oak Ave') }), first.record)).toBe(false);
+  expect(unchangedSinceSent(mapped({ orderStatus: 'cancelled' }), first.record)).toBe(false);
+  expect(unchangedSinceSent(mapped(), undefined)).toBe(false);
+  expect(unchangedSinceSent(mapped(), { kind: 'deleted', ecwidUpdate: 1 })).toBe(false);
+  // A record from before a group existed (its hash missing) sends the order.
+  const partial: SentRecord = { kind: 'sent', sentAt: 1, groups: { ...(first.record as Extract<SentRecord, { kind: 'sent' }>).groups, weight: undefined } };
+  expect(unchangedSinceSent(mapped(), partial)).toBe(false);
 });
