@@ -201,7 +201,7 @@ export async function removeAccountShipNotify(deps: ActivityDeps, input: { accou
 const PAGE_SIZE = 500;
 
 /** Reports what a routing did to the account's counters; a lost count never fails the routing. */
-async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): Promise<void> {
+export async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): Promise<void> {
   await temporal(deps)
     .workflow.getHandle(shipstationAccountWorkflowId(accountId))
     .signal(shipNoticeRoutedSignal, { routed: r.routed, ignored: r.ignored })

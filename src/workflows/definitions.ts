@@ -229,6 +229,8 @@ export interface ShipmentStatus {
   lastUpdatedAt?: string;
   /** Per item: ordered, shipped, and under which tracking numbers (absent before the first write of this release). */
   shippedItems?: ShippedItems;
+  /** Reports of a parcel already written from the other webhook (label vs. "Mark as Shipped"): recorded, not written again. */
+  sameParcelRepeats?: number;
 }
 
 export const shipNoticeSignal = defineSignal<[ShipNotice]>('shipNotice');

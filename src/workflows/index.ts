@@ -6,6 +6,7 @@ import { shipmentWriteBack, shipNotify } from './shipment';
 import { ecwidEvent } from './ecwid-event';
 import { shipstationAccount } from './shipstation-account';
 import { oneTimeTokenSpent } from './spent-token';
+import { fulfillmentShipped } from './fulfillment-notice';
 
 /**
  * Worker Versioning (worker/versioning.ts), per workflow type. Only a versioned worker may name a behaviour (an
@@ -25,5 +26,6 @@ setWorkflowOptions(versioning('AUTO_UPGRADE'), shipmentWriteBack);
 setWorkflowOptions(versioning('PINNED'), shipNotify);
 setWorkflowOptions(versioning('PINNED'), ecwidEvent);
 setWorkflowOptions(versioning('PINNED'), oneTimeTokenSpent);
+setWorkflowOptions(versioning('PINNED'), fulfillmentShipped);
 
-export { storeSync, shipmentWriteBack, shipNotify, ecwidEvent, shipstationAccount, oneTimeTokenSpent };
+export { storeSync, shipmentWriteBack, shipNotify, ecwidEvent, shipstationAccount, oneTimeTokenSpent, fulfillmentShipped };

@@ -15,6 +15,7 @@ import type { createActivities } from '../activities';
 import { shipstationAccountTaskQueue } from '../domain/ids';
 import { asShipment } from '../domain/shipment-notice';
 import { buildFulfillmentUpdate } from '../domain/shipment-update';
+import { isFulfillment, onePerParcel, sameParcelRepeats } from '../domain/parcels';
 import { SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
   retryShipmentSignal,
@@ -54,6 +55,7 @@ const PATCH = {
   parkedExpires: 'parked-expires',
   drainAtIdleExit: 'drain-pending-at-idle-exit',
   fromNoticeShipments: 'write-back-from-notice-shipments',
+  sameParcelOnce: 'same-parcel-label-and-fulfillment-once',
 } as const;
 
 /** "14 days", "6 hours", "30 seconds": the parked bound, in the expiry message. */
@@ -180,6 +182,17 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     const forced = retryRequested;
     retryRequested = false;
     const noticeShipments = notices.flatMap((n) => n.shipments ?? []);
+    // One parcel reported both as a label (SHIP_NOTIFY) and as a fulfillment (FULFILLMENT_SHIPPED) updates Ecwid
+    // once (domain/parcels.ts): a report that only repeats a parcel written already is recorded, not written.
+    // Asked only when fulfillments are about: histories without any replay as they were.
+    if ((noticeShipments.some(isFulfillment) || [...seen.values()].some(isFulfillment)) && patched(PATCH.sameParcelOnce)) {
+      const written = [...seen.values()].filter((s) => applied.has(s.shipmentId));
+      for (const r of sameParcelRepeats(written, noticeShipments)) {
+        applied.add(r.shipmentId);
+        seen.set(r.shipmentId, r);
+        status.sameParcelRepeats = (status.sameParcelRepeats ?? 0) + 1;
+      }
+    }
     // De-duplicate on shipmentId: a notice whose shipments were all written already changes nothing (unless it
     // carries a label that was voided since).
     const fresh =
@@ -206,7 +219,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         if (fromNotices) {
           for (const s of noticeShipments) seen.set(s.shipmentId, s);
           const labels = [...seen.values()];
-          const update = buildFulfillmentUpdate(labels.map(asShipment));
+          const update = buildFulfillmentUpdate(onePerParcel(labels).map(asShipment));
           const noUpdate = 'noUpdate' in update ? update.noUpdate : undefined;
           if (!('noUpdate' in update)) {
             const times = labels.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
