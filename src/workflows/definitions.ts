@@ -220,6 +220,10 @@ export interface ShipmentStatus {
   parkedReason?: string;
   /** While parked: when it expires without a `retry`. */
   parkedUntil?: string;
+  /** While parked: since when. */
+  parkedSince?: string;
+  /** While parked by a failure of the store's connection: it waits for a reconnect or a key replacement, without a bound. */
+  parkedUntilReconnect?: boolean;
   /** Why the write-back closed as `expired`. */
   expiredReason?: string;
   /** Named by a notice but not listed by ShipStation yet (its list lags behind SHIP_NOTIFY): looked for again. */

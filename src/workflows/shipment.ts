@@ -56,7 +56,25 @@ const PATCH = {
   drainAtIdleExit: 'drain-pending-at-idle-exit',
   fromNoticeShipments: 'write-back-from-notice-shipments',
   sameParcelOnce: 'same-parcel-label-and-fulfillment-once',
+  parkedUntilReconnect: 'parked-until-reconnect',
+  expiryWaitsForReconnect: 'parked-expiry-waits-for-reconnect',
 } as const;
+
+/**
+ * Failures of the store's connection, not of the order: a reconnect or a ShipStation key replacement fixes them (both
+ * send `retry` to the store's parked write-backs). Such a write-back stays parked, visible, until then, whatever its
+ * age. Failures of the order itself (deleted in Ecwid, refused data) still expire after the bound.
+ */
+const FIXED_BY_RECONNECT = new Set([
+  'EcwidTokenInvalid',
+  'EcwidPlanRequired',
+  'EcwidStoreNotFound',
+  'StoreNotConnected',
+  'ShipStationAuthFailed',
+  'ShipStationNotConfigured',
+  'ShipStationCredentialsRefused',
+  'ShipStationAccountNotConnected',
+]);
 
 /** "14 days", "6 hours", "30 seconds": the parked bound, in the expiry message. */
 function howLong(ms: number): string {
@@ -154,15 +172,32 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     }
   };
 
-  /** Waits for `retry` while parked; false when the bound passed without one (the write-back then expires). */
-  const waitForRetryWhileParked = async (): Promise<boolean> => {
+  /**
+   * Waits for `retry` while parked; false when the bound passed without one (the write-back then expires). A failure
+   * a reconnect or a key replacement fixes (`FIXED_BY_RECONNECT`) waits for them without a bound.
+   */
+  const waitForRetryWhileParked = async (failureType: string | undefined): Promise<boolean> => {
     if (!patched(PATCH.parkedExpires)) {
       await condition(() => retryRequested);
+      return true;
+    }
+    const untilReconnect = failureType !== undefined && FIXED_BY_RECONNECT.has(failureType);
+    if (untilReconnect && patched(PATCH.parkedUntilReconnect)) {
+      status.parkedUntilReconnect = true;
+      await condition(() => retryRequested);
+      status.parkedUntilReconnect = undefined;
       return true;
     }
     status.parkedUntil = new Date(Date.now() + parkedAtMostMs).toISOString();
     const retried = await condition(() => retryRequested, parkedAtMostMs);
     status.parkedUntil = undefined;
+    // Parked by an earlier release with a bound: its bound passing no longer expires it.
+    if (!retried && untilReconnect && patched(PATCH.expiryWaitsForReconnect)) {
+      status.parkedUntilReconnect = true;
+      await condition(() => retryRequested);
+      status.parkedUntilReconnect = undefined;
+      return true;
+    }
     return retried;
   };
 
@@ -243,6 +278,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
             givenUp.delete(s.shipmentId);
           }
           status.lastError = undefined;
+          status.parkedSince = undefined;
           status.parkedReason = noUpdate;
           status.lastUpdatedAt = new Date().toISOString();
           setState(noUpdate ? 'waiting' : deliveredState());
@@ -270,6 +306,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         const res = { noUpdate: prepared.noUpdate };
         status.lastTrackingNumber = prepared.update?.trackingNumber ?? status.lastTrackingNumber;
         status.lastError = undefined;
+        status.parkedSince = undefined;
         status.parkedReason = res.noUpdate;
         status.lastUpdatedAt = new Date().toISOString();
         setState(res.noUpdate ? 'waiting' : deliveredState());
@@ -278,9 +315,10 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
         status.lastError = failure?.message ?? String(err);
         status.parkedReason = status.lastError;
+        if (status.state !== 'parked') status.parkedSince = new Date().toISOString();
         setState('parked');
         // Parked: visible to operators (ShipmentState="parked"); resumes on `retry` (also sent on reconnect).
-        if (!(await waitForRetryWhileParked())) {
+        if (!(await waitForRetryWhileParked(failure?.type ?? undefined))) {
           status.expiredReason = `parked ${howLong(parkedAtMostMs)} without a retry; last failure: ${status.parkedReason}`;
           setState('expired');
           log.warn('parked shipment write-back expired', { storeId: input.storeId, orderId: input.orderId, reason: status.parkedReason });

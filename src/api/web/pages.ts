@@ -16,6 +16,7 @@ export const NOTICES = {
   disconnected: 'Disconnected: the store no longer syncs. Connect it again at any time.',
   mapping_saved: 'Status mapping saved. Orders it had skipped are re-checked within a few seconds.',
   logged_out: 'You are logged out.',
+  shipments_retried: 'Parked shipments are being written to Ecwid again.',
   keys_replaced: 'New ShipStation key pair in use for the account: its stores sync now, parked write-backs are retried.',
 } as const;
 
@@ -245,6 +246,24 @@ export function shippedItemsSection(shipments: ShipmentStatus[] | undefined): st
   return `<table><thead><tr><th>Order</th><th>Shipment</th><th>Items shipped, with tracking number</th><th>Updated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/**
+ * Shipment write-backs waiting (parked): a reconnect or a ShipStation key replacement resumes those parked by the
+ * connection, whatever their age; "Retry" resumes them all now. Shown only when there are some.
+ */
+export function parkedSection(storeId: number, parked: { count: number; shipments: ShipmentStatus[] } | undefined, csrf: string): string {
+  if (!parked || parked.count === 0) return '';
+  const rows = parked.shipments.map(
+    (sh) =>
+      `<tr data-order="${e(sh.orderId)}"><td>${e(sh.orderId)}</td><td>${e(sh.parkedReason ?? '')}${
+        sh.parkedUntilReconnect ? '<br><span class="muted">waits for a reconnect or new ShipStation keys</span>' : sh.parkedUntil ? `<br><span class="muted">expires ${formatTime(sh.parkedUntil)}</span>` : ''
+      }</td><td>${formatTime(sh.parkedSince)}</td></tr>`,
+  );
+  return `<h2 id="parked">Shipments waiting to reach Ecwid</h2>
+<p><span id="count-parked">${parked.count}</span> shipment write-back(s) parked: written to Ecwid once the store is reconnected, its ShipStation keys are replaced, or you retry.</p>
+<table><thead><tr><th>Order</th><th>Why</th><th>Since</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<form method="post" action="/stores/${storeId}/retry-shipments">${csrfField(csrf)}<button type="submit">Retry parked shipments</button></form>`;
+}
+
 /** A sync step being retried right now, when the status carries one (ShipStation down, Ecwid 5xx…). */
 interface Retrying {
   activity: string;
@@ -262,6 +281,8 @@ export function storePage(opts: {
   askedOrderId?: string;
   /** The store's recent shipment write-backs (undefined: could not be read). */
   shipments?: ShipmentStatus[];
+  /** Its parked write-backs: how many, and the first ones (undefined: could not be read). */
+  parked?: { count: number; shipments: ShipmentStatus[] };
 }): string {
   const { status: s, statusNames: names } = opts;
   const last = s.lastSyncResult;
@@ -306,6 +327,7 @@ ${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reason
 <div id="skipped">${notesTable(s.recentSkipped ?? [], (n) => reasonHtml(n.reason, names), false)}</div>
 <h2>Recently failed orders</h2>
 <div id="failed">${notesTable(s.recentFailed ?? [], (n) => e(n.reason), true)}</div>
+${parkedSection(s.storeId, opts.parked, opts.csrf)}
 <h2 id="shipments">Shipped items per order</h2>
 <div id="shipped-items">${shippedItemsSection(opts.shipments)}</div>
 <h2 id="why">Why was an order (not) imported?</h2>

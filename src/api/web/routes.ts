@@ -177,7 +177,8 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       const statusNames = await statusNamesFor(storeId);
       // Shipped items per order: best effort, the page shows without them when Temporal cannot list them now.
       const shipments = await opts.service.recentShipments(storeId).catch(() => undefined);
-      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments }));
+      const parked = await opts.service.parkedShipments(storeId).catch(() => undefined);
+      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments, parked }));
     }),
   );
 
@@ -202,6 +203,7 @@ export function webRoutes(opts: WebRoutesOptions): Router {
 
   storeAction('sync', async (id) => done(await opts.service.syncNow(id, { trigger: 'operator' }), 'sync_started'));
   storeAction('pause', async (id) => done(await opts.service.pause(id), 'paused'));
+  storeAction('retry-shipments', async (id) => done((await opts.service.isRunning(id)) && (await opts.service.retryParkedShipments(id)) >= 0, 'shipments_retried'));
   storeAction('resume', async (id) => done(await opts.service.resume(id), 'resumed'));
   storeAction('disconnect', async (id, body) => {
     if (body.confirm !== 'yes') return { error: 'confirm_disconnect' };
