@@ -99,8 +99,13 @@ export interface ConnectionStatus {
   syncing: boolean;
   imported: number;
   skipped: number;
-  /** Orders whose import is failing now. */
+  /** Orders whose import is failing now (listed in the record). */
   failed: number;
+  /**
+   * Failed orders the record let go while they were still failing (it lists the newest 1,000 failures, apart from
+   * skips), counted since the connection was made so that none goes unseen. Some may have been imported since.
+   */
+  failedNotListed?: number;
   /** Every failed attempt since the connection was made, including ones that later succeeded. */
   failedAttempts: number;
   cancelled: number;

@@ -308,7 +308,9 @@ export function storePage(opts: {
       last ? ` <span class="muted">(${e(last.trigger)}: ${last.fetched} read, ${last.imported} imported, ${last.skipped} skipped, ${last.failed} failed)</span>` : ''
     }${s.syncing ? ' <span class="muted">— syncing now…</span>' : ''}</td></tr>
 <tr><th>Next sync</th><td>${formatTime(s.nextSyncAt)}</td></tr>
-<tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed, ${s.cancelled} cancelled</td></tr>
+<tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed${
+      s.failedNotListed ? ` <span class="muted">(and ${s.failedNotListed} earlier failure(s) no longer listed)</span>` : ''
+    }, ${s.cancelled} cancelled</td></tr>
 <tr><th>ShipStation account</th><td>${e(accountLabel(s))}</td></tr>
 <tr><th>Connected by</th><td id="connected-by">${e(connectedByLabel(s))}</td></tr>
 ${
