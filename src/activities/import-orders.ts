@@ -10,6 +10,8 @@ import { decideImport, type ImportSettings } from '../domain/order-filter';
 import { mapOrder } from '../domain/order-mapping';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
+import { isSplitOrMerged } from '../domain/split-orders';
+import { cancelOpenParts } from './split-cancel';
 import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../domain/shipment-update';
 import { pickStockLocation } from '../domain/stock-location';
 import { pickCustomsInfo, storeCountryOf, type CustomsContext, type CustomsProductInfo } from '../domain/customs';
@@ -184,6 +186,11 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
           outcomes.push({ id, outcome: 'skipped', reason: 'closed_in_shipstation', updateTimestamp: a.order.updateTimestamp });
           continue;
         }
+        if (a.status === 'cancelled' && isSplitOrMerged(existing)) {
+          // A split order: every open part is cancelled, each by its orderId (split-cancel.ts).
+          outcomes.push({ ...(await cancelledParts(ss, mapped, id)), updateTimestamp: a.order.updateTimestamp });
+          continue;
+        }
       }
       toCreate.push({ id, order: mapped, updateTimestamp: a.order.updateTimestamp, cancelling: a.status === 'cancelled' });
     }
@@ -343,14 +350,23 @@ export async function cancelInShipStation(ss: ShipStationClient, storeId: number
 }
 
 async function cancelOne(ss: ShipStationClient, storeId: number, id: string): Promise<OrderOutcome> {
-  const key = orderKey(storeId, { id });
-  const existing = await findShipStationOrder(ss, { orderKey: key, orderNumber: id });
-  if (!existing) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
-  if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
-  const r = (await createInShipStation(ss, [{ ...existing, orderStatus: 'cancelled' }])).get(key);
-  return r?.success
-    ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' }
-    : { id, outcome: 'failed', reason: r?.errorMessage ?? 'cancel failed' };
+  // Every open ShipStation order of the key: a split order's open parts too.
+  const r = await cancelOpenParts(ss, { orderKey: orderKey(storeId, { id }), orderNumber: id });
+  if (r.found === 0) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
+  if (r.open === 0) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
+  return r.errors.length === 0 ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' } : { id, outcome: 'failed', reason: `cancel failed: ${r.errors.join('; ')}` };
+}
+
+/** Cancels a split order's open parts (payment or order cancelled in Ecwid): the order's outcome. */
+async function cancelledParts(ss: ShipStationClient, ref: { orderKey: string; orderNumber: string }, id: string): Promise<OrderOutcome> {
+  try {
+    const r = await cancelOpenParts(ss, ref);
+    if (r.open === 0) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
+    return r.errors.length === 0 ? { id, outcome: 'cancelled' } : { id, outcome: 'failed', reason: `cancel failed: ${r.errors.join('; ')}` };
+  } catch (err) {
+    if (!concernsOneOrder(err)) throw toActivityFailure(err);
+    return { id, outcome: 'failed', reason: `cancel failed: ${err.message}` };
+  }
 }
 
 function safeId(order: EcwidOrder): string {
