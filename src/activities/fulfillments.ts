@@ -100,6 +100,49 @@ export async function routeFulfillmentNotice(
   return summary();
 }
 
+/** Fulfillments whose orders are read one by one (`GET /orders/{id}`); more are read by a list of shipped orders. */
+const ORDER_READS_ONE_BY_ONE = 3;
+
+/**
+ * The account's orders marked as shipped since `createDateStart` (Pacific, `yyyy-MM-dd HH:mm:ss`), routed to the
+ * write-backs like a FULFILLMENT_SHIPPED: lost webhooks are caught up by the account's reconciliation. One paged
+ * `GET /fulfillments` (a quiet account: 1 call); their orders are read one by one when there are a few, else with a
+ * paged `GET /orders?orderStatus=shipped&modifyDateStart=…` (marking shipped sets the order's modifyDate), and one by
+ * one for any the list missed. A write-back skips a fulfillment it has written already.
+ */
+export async function reconcileAccountFulfillments(
+  deps: ActivityDeps,
+  ss: ShipStationClient,
+  stores: ReadonlySet<number>,
+  createDateStart: string,
+): Promise<{ fulfillments: number; routed: number; ignored: number }> {
+  const fulfillments: ShipStationFulfillment[] = [];
+  for (let page = 1; page <= FULFILLMENT_NOTICE_MAX_PAGES; page++) {
+    const res = await classified(() => ss.listFulfillments({ createDateStart, sortBy: 'CreateDate', sortDir: 'ASC', page, pageSize: 500 }));
+    fulfillments.push(...(res.fulfillments ?? []));
+    if (!res.pages || page >= res.pages) break;
+  }
+  const live = fulfillments.filter((f) => f.voided !== true);
+  if (live.length === 0) return { fulfillments: 0, routed: 0, ignored: 0 };
+  const wanted = new Set(live.map((f) => f.orderId).filter((id) => typeof id === 'number' && id > 0));
+  const orders = new Map<number, FulfilledOrder>();
+  if (wanted.size > ORDER_READS_ONE_BY_ONE) {
+    for (let page = 1; page <= FULFILLMENT_NOTICE_MAX_PAGES; page++) {
+      const res = await classified(() => ss.listOrders({ orderStatus: 'shipped', modifyDateStart: createDateStart, page, pageSize: 500 }));
+      for (const o of res.orders ?? []) if (typeof o.orderId === 'number' && wanted.has(o.orderId)) orders.set(o.orderId, o);
+      if (!res.pages || page >= res.pages || orders.size === wanted.size) break;
+    }
+  }
+  for (const id of wanted) {
+    if (orders.has(id)) continue;
+    const order = await classified(() => orderOrUndefined(ss, id));
+    if (order) orders.set(id, order);
+  }
+  const routing = routeFulfillments(live, orders, stores);
+  await deliverRoutedOrders(deps, routing.orders, 'reconcile-fulfillments');
+  return { fulfillments: live.length, routed: routing.routed, ignored: routing.ignored };
+}
+
 /**
  * The fulfillments of an Ecwid order's ShipStation orders, for a write-back that reads ShipStation (a retry, a
  * re-check). Asked only for a ShipStation order that is shipped while no live label of it is listed: shipped

@@ -1,6 +1,7 @@
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
 import { shipmentStatusQuery } from '../../src/workflows/definitions';
+import { ASKED_RECONCILE_GAP_MS } from '../../src/workflows/shipstation-account';
 import { importableOrder } from '../helpers/orders';
 import { SS_ACCOUNT, eventually, stackWithConnectedStore, type TestStack } from '../helpers/stack';
 
@@ -150,5 +151,27 @@ describe('"Mark as Shipped" (FULFILLMENT_SHIPPED) reaches Ecwid like a label, on
     expect(fields(shipped).shipstation_tracking_numbers).toBe('PART-LABEL, PART-MARKED');
     const s = await stack.client.workflow.getHandle(shipmentWorkflowId(STORE, o.id!)).query(shipmentStatusQuery);
     expect(s.shippedItems?.complete).toBe(true);
+  });
+
+  // Last in this file: it removes the FULFILLMENT_SHIPPED subscription.
+  test('a FULFILLMENT_SHIPPED that never arrives is caught up by the account\'s reconciliation ("sync now")', async () => {
+    const o = await importedOrder();
+    const hook = stack.shipstation.webhooks(SS_ACCOUNT.apiKey).find((h) => h.event === 'FULFILLMENT_SHIPPED')!;
+    const auth = `Basic ${Buffer.from(`${SS_ACCOUNT.apiKey}:${SS_ACCOUNT.apiSecret}`).toString('base64')}`;
+    expect((await fetch(`${stack.shipstation.url}/webhooks/${hook.id}`, { method: 'DELETE', headers: { Authorization: auth } })).status).toBe(200);
+    const delivered = stack.shipstation.webhookDeliveries.length;
+    await stack.shipstation.markAsShipped(SS_ACCOUNT.apiKey, key(o.id!), { carrierCode: 'usps', trackingNumber: 'LOST-MARKED-1' });
+    expect(stack.shipstation.webhookDeliveries).toHaveLength(delivered);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stack.ecwid.getOrder(STORE, o.id!)?.fulfillmentStatus).not.toBe('SHIPPED');
+    expect((await stack.api(`/connections/${STORE}/sync`, { method: 'POST' })).status).toBe(202);
+    // The account's reconciliation runs at once, or a minute after its previous pass ended.
+    const shipped = await eventually(() => {
+      const x = stack.ecwid.getOrder(STORE, o.id!);
+      return x?.fulfillmentStatus === 'SHIPPED' && x.trackingNumber === 'LOST-MARKED-1' ? x : undefined;
+    }, ASKED_RECONCILE_GAP_MS + 20_000, 500);
+    expect(fields(shipped).shipstation_carrier).toMatch(/USPS/);
+    await settled(o.id!);
+    expect(ecwidPuts(o.id!)).toHaveLength(1);
   });
 });
