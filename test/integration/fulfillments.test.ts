@@ -1,3 +1,8 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { shipstationAccountId, withHeartbeats, type ActivityDeps } from '../../src/activities/deps';
+import { routeFulfillmentNotice } from '../../src/activities/fulfillments';
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId } from '../../src/domain/ids';
 import { shipmentStatusQuery } from '../../src/workflows/definitions';
@@ -81,7 +86,11 @@ describe('"Mark as Shipped" (FULFILLMENT_SHIPPED) reaches Ecwid like a label, on
     await settled(o.id!);
     expect(ecwidPuts(o.id!)).toHaveLength(1);
     // What it cost in ShipStation: the notice's page and the fulfilled order (it names no orderKey nor items).
-    const calls = stack.shipstation.requests.entries.slice(before).map((r) => `${r.method} ${r.path}`);
+    // (Not counting the account's reconciliation, which lists by date, should one run meanwhile.)
+    const calls = stack.shipstation.requests.entries
+      .slice(before)
+      .filter((r) => !('createDateStart' in r.query) && !('modifyDateStart' in r.query))
+      .map((r) => `${r.method} ${r.path}`);
     expect(calls.filter((c) => c.startsWith('GET /fulfillments'))).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('GET /orders/'))).toHaveLength(1);
     // The same delivery again writes nothing more.
@@ -89,6 +98,55 @@ describe('"Mark as Shipped" (FULFILLMENT_SHIPPED) reaches Ecwid like a label, on
     expect(again.status).toBe(200);
     await settled(o.id!);
     expect(ecwidPuts(o.id!)).toHaveLength(1);
+  });
+
+  test('a FULFILLMENT_SHIPPED outside ShipStation, or naming no fulfillment, is refused before any call', async () => {
+    const target = stack.shipstation.webhooks(SS_ACCOUNT.apiKey)[0].targetUrl;
+    const before = stack.shipstation.requests.entries.length;
+    const post = (resourceUrl: string) =>
+      fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: resourceUrl, resource_type: 'FULFILLMENT_SHIPPED' }) });
+    for (const url of ['http://169.254.169.254/fulfillments?fulfillmentId=1', 'https://ssapi.shipstation.com.evil.example/fulfillments?fulfillmentId=1']) {
+      expect((await post(url)).status).toBe(400);
+    }
+    for (const url of [`${stack.shipstation.url}/fulfillments`, `${stack.shipstation.url}/fulfillments?createDateStart=2020-01-01`, `${stack.shipstation.url}/shipments?batchId=1`]) {
+      const r = await post(url);
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({ error: 'resource_url_not_allowed' });
+    }
+    const wrong = new URL(target);
+    wrong.searchParams.set('sig', 'x'.repeat(32));
+    expect((await fetch(wrong, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resource_url: `${stack.shipstation.url}/fulfillments?fulfillmentId=1`, resource_type: 'FULFILLMENT_SHIPPED' }) })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    // (The account's reconciliation may list by date meanwhile: not a read of these notices.)
+    expect(stack.shipstation.requests.entries.slice(before).filter((r) => r.path === '/fulfillments' && !('createDateStart' in r.query))).toHaveLength(0);
+  });
+
+  test('the notice is read by its identifying filter in pages of 500, and a retry resumes at the page its heartbeat recorded', async () => {
+    const deps: ActivityDeps = {
+      ecwidApiUrl: stack.ecwid.url,
+      shipstationApiUrl: stack.shipstation.url,
+      defaultShipStation: SS_ACCOUNT,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      logger: pino({ level: 'silent' }),
+    };
+    const activities = withHeartbeats({ routeFulfillmentNotice: (input: { accountId: string; resourceUrl: string }) => routeFulfillmentNotice(deps, input) }, 200);
+    // An odd URL: its page size and sorting are the connector's choice, not the sender's.
+    const input = { accountId: shipstationAccountId(SS_ACCOUNT.apiKey), resourceUrl: `${stack.shipstation.url}/fulfillments?trackingNumber=1ZMARKED0000000001&pageSize=1&sortDir=DESC` };
+    const reads = (from: number) => stack.shipstation.requests.entries.slice(from).filter((r) => r.method === 'GET' && r.path === '/fulfillments');
+    const quiet = { logger: new DefaultLogger('ERROR') };
+    let before = stack.shipstation.requests.entries.length;
+    const once = await new MockActivityEnvironment(undefined, quiet).run(activities.routeFulfillmentNotice, input);
+    expect(once).toMatchObject({ fulfillments: 1, orders: 1, routed: 1, ignored: 0 });
+    expect(reads(before).map((r) => [r.query.page, r.query.pageSize, r.query.sortDir, r.query.trackingNumber])).toEqual([['1', '500', 'ASC', '1ZMARKED0000000001']]);
+    // A retry after page 1 of a longer notice: it reads from page 2, and its counts go on from the heartbeat's.
+    before = stack.shipstation.requests.entries.length;
+    const resumed = await new MockActivityEnvironment({ heartbeatDetails: { resume: { nextPage: 2, fulfillments: 500, orders: 40, routed: 480, ignored: 20 } } }, quiet).run(
+      activities.routeFulfillmentNotice,
+      input,
+    );
+    expect(reads(before).map((r) => r.query.page)).toEqual(['2']);
+    expect(resumed).toMatchObject({ fulfillments: 500, orders: 40, routed: 480, ignored: 20 });
   });
 
   test('a parcel reported by both webhooks (label first, then marked shipped with its tracking number) updates Ecwid once', async () => {
