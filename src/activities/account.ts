@@ -34,6 +34,7 @@ import { KEY_FINGERPRINT, accountIdOf, pairFingerprint, recordResumePoint, resum
 import { classified } from './failures';
 import { deliverRoutedOrders, openWorkflowsOnly, temporal } from './shipments';
 import { ensureAccountSubscription, removeAccountSubscription, type AccountSubscription } from './webhook-subscription';
+import { reconcileAccountFulfillments } from './fulfillments';
 
 /** The ShipStation credentials a connection uses: its own, or the worker's default account. */
 function effectiveCredentials(deps: ActivityDeps, own: ShipStationCredentials | undefined): ShipStationCredentials {
@@ -213,7 +214,7 @@ export async function removeAccountShipNotify(deps: ActivityDeps, input: { accou
 const PAGE_SIZE = 500;
 
 /** Reports what a routing did to the account's counters; a lost count never fails the routing. */
-async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): Promise<void> {
+export async function countRouted(deps: ActivityDeps, accountId: string, r: Routing): Promise<void> {
   await temporal(deps)
     .workflow.getHandle(shipstationAccountWorkflowId(accountId))
     .signal(shipNoticeRoutedSignal, { routed: r.routed, ignored: r.ignored })
@@ -293,6 +294,8 @@ export interface AccountReconciliation {
   /** Unix seconds when the pass started: the next pass reads from there (minus an overlap). */
   until: number;
   shipments: number;
+  /** Orders marked as shipped without a label, found in the same window. */
+  fulfillments?: number;
   orders: number;
   routed: number;
   ignored: number;
@@ -301,7 +304,8 @@ export interface AccountReconciliation {
 /**
  * The account's reconciliation: labels created since `since` (unix seconds), one paged `GET /shipments` for the
  * whole account, routed by orderKey to the attached stores' write-backs like a SHIP_NOTIFY (lost webhooks, and
- * the gap while per-store subscriptions are replaced). Its cost does not grow with the number of stores.
+ * the gap while per-store subscriptions are replaced), then the orders marked as shipped without a label in the same
+ * window (`reconcileAccountFulfillments`). Its cost does not grow with the number of stores.
  */
 export async function reconcileAccountShipments(deps: ActivityDeps, input: { accountId: string; since: number }): Promise<AccountReconciliation> {
   const until = Math.floor(Date.now() / 1000);
@@ -320,5 +324,10 @@ export async function reconcileAccountShipments(deps: ActivityDeps, input: { acc
     total.ignored += routing.ignored;
     if (!res.pages || page >= res.pages) break;
   }
+  // Orders marked as shipped without a label (FULFILLMENT_SHIPPED lost): counted with the labels in routed/ignored.
+  const f = await reconcileAccountFulfillments(deps, ss, stores, createDateStart, native);
+  total.fulfillments = f.fulfillments;
+  total.routed += f.routed;
+  total.ignored += f.ignored;
   return total;
 }

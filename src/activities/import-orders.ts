@@ -11,6 +11,8 @@ import { mapOrder } from '../domain/order-mapping';
 import { decodeRecord, describeMerge, encodeRecord, mergeOrder, unchangedSinceSent, writableCopy, type SentRecord } from '../domain/order-merge';
 import type { ShipStationOrder, ShipStationOrderStatus } from '../domain/shipstation';
 import { CLOSED_SHIPSTATION_STATUSES } from '../domain/shipstation';
+import { isSplitOrMerged } from '../domain/split-orders';
+import { cancelOpenParts } from './split-cancel';
 import { partlyShippedThroughShipStation, shippedThroughShipStation } from '../domain/shipment-update';
 import { pickStockLocation } from '../domain/stock-location';
 import { pickCustomsInfo, storeCountryOf, type CustomsContext, type CustomsProductInfo } from '../domain/customs';
@@ -244,6 +246,12 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
           skip('deleted_in_shipstation', p.closing ? {} : { sent: encodeRecord({ kind: 'deleted', ecwidUpdate: p.updateTimestamp ?? startedAt }) });
           continue;
         }
+        if (cancelsSplitOrder(p, now)) {
+          // A split order: every open part is cancelled, each by its orderId (split-cancel.ts), whichever part the
+          // listing met.
+          outcomes.push({ ...(await cancelledParts(ss, p.mapped, p.id)), updateTimestamp: p.updateTimestamp });
+          continue;
+        }
         if (CLOSED_SHIPSTATION_STATUSES.includes(now.orderStatus)) {
           skip('closed_in_shipstation');
           continue;
@@ -262,6 +270,7 @@ export async function importOrderPage(deps: ActivityDeps, input: ImportOrdersInp
         if (!openInWindow) continue; // its look-up failed (recorded above)
         const now = openInWindow.get(p.mapped.orderKey);
         if (!now) skip(`closed_before_import:${p.mapped.orderStatus}`);
+        else if (cancelsSplitOrder(p, now)) outcomes.push({ ...(await cancelledParts(ss, p.mapped, p.id)), updateTimestamp: p.updateTimestamp });
         else if (CLOSED_SHIPSTATION_STATUSES.includes(now.orderStatus)) skip('closed_in_shipstation');
         else toCreate.push({ ...p, order: closedCopy(now, p.mapped) });
         continue;
@@ -538,14 +547,28 @@ export async function cancelInShipStation(ss: ShipStationClient, storeId: number
 }
 
 async function cancelOne(ss: ShipStationClient, storeId: number, id: string, adoptedKey?: string): Promise<OrderOutcome> {
-  const key = adoptedKey ?? orderKey(storeId, { id });
-  const existing = await findShipStationOrder(ss, { orderKey: key, orderNumber: id });
-  if (!existing) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
-  if (CLOSED_SHIPSTATION_STATUSES.includes(existing.orderStatus)) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
-  const r = (await createInShipStation(ss, [{ ...existing, orderStatus: 'cancelled' }])).get(key);
-  return r?.success
-    ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' }
-    : { id, outcome: 'failed', reason: r?.errorMessage ?? 'cancel failed' };
+  // Every open ShipStation order of the key (an adopted order's native key): a split order's open parts too.
+  const r = await cancelOpenParts(ss, { orderKey: adoptedKey ?? orderKey(storeId, { id }), orderNumber: id });
+  if (r.found === 0) return { id, outcome: 'skipped', reason: 'deleted_in_ecwid' };
+  if (r.open === 0) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
+  return r.errors.length === 0 ? { id, outcome: 'cancelled', reason: 'deleted_in_ecwid' } : { id, outcome: 'failed', reason: `cancel failed: ${r.errors.join('; ')}` };
+}
+
+/** Cancels a split order's open parts (payment or order cancelled in Ecwid): the order's outcome. */
+/** The order is cancelled in Ecwid and ShipStation holds it split (or merged): each open part must be cancelled. */
+function cancelsSplitOrder(p: { mapped: ShipStationOrder }, now: ShipStationOrder): boolean {
+  return p.mapped.orderStatus === 'cancelled' && isSplitOrMerged(now);
+}
+
+async function cancelledParts(ss: ShipStationClient, ref: { orderKey: string; orderNumber: string }, id: string): Promise<OrderOutcome> {
+  try {
+    const r = await cancelOpenParts(ss, ref);
+    if (r.open === 0) return { id, outcome: 'skipped', reason: 'closed_in_shipstation' };
+    return r.errors.length === 0 ? { id, outcome: 'cancelled' } : { id, outcome: 'failed', reason: `cancel failed: ${r.errors.join('; ')}` };
+  } catch (err) {
+    if (!concernsOneOrder(err)) throw toActivityFailure(err);
+    return { id, outcome: 'failed', reason: `cancel failed: ${err.message}` };
+  }
 }
 
 function safeId(order: EcwidOrder): string {

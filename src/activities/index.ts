@@ -24,6 +24,7 @@ import {
   routeShipNotice,
 } from './account';
 import { startBudgetReporter } from './budget-reporter';
+import { routeFulfillmentNotice } from './fulfillments';
 import { ownAccountTraffic, type AccountTrafficInput } from './account-traffic';
 
 export type { ActivityDeps } from './deps';
@@ -66,6 +67,7 @@ export function createActivities(deps: ActivityDeps) {
     removeAccountShipNotify: (input: { accountId: string }) => removeAccountShipNotify(deps, input),
     reconcileAccountShipments: (input: { accountId: string; since: number }) => reconcileAccountShipments(deps, input),
     routeShipNotice: (input: { accountId: string; resourceUrl: string }) => routeShipNotice(deps, input),
+    routeFulfillmentNotice: (input: { accountId: string; resourceUrl: string }) => routeFulfillmentNotice(deps, input),
     // The lease on the account's ShipStation traffic (activities/account-traffic.ts): runs until cancelled.
     ownAccountTraffic: (input: AccountTrafficInput) => ownAccountTraffic(deps, input),
   }, deps.heartbeatIntervalMs);

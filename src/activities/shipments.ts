@@ -35,6 +35,8 @@ import { mapWithConcurrency } from './concurrency';
 import { classified, toActivityFailure } from './failures';
 import { toShipStationDateTime } from '../domain/dates';
 import { adoptedKeyOf } from './native-orders';
+import { onePerParcel } from '../domain/parcels';
+import { readOrderFulfillments } from './fulfillments';
 
 /** Shipments of one resource URL, grouped by the Ecwid order they belong to. */
 export interface ShipNoticeGroup {
@@ -221,12 +223,14 @@ export async function prepareFulfillment(deps: ActivityDeps, input: { storeId: n
   const credentials = await credentialsOf(deps, input.storeId);
   const ss = await shipstationForStore(deps, credentials);
   const adoptedKey = await adoptedKeyOf(deps, input.storeId, input.orderId);
-  const { shipments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId, adoptedKey));
-  const update = buildFulfillmentUpdate(shipments);
-  const appliedShipmentIds = shipments.map((s) => s.shipmentId);
-  const compact = shipments.map(compactShipment);
+  const { shipments, fulfillments } = await classified(() => readOrderShipments(ss, input.storeId, input.orderId, adoptedKey));
+  // Orders marked as shipped without a label count as parcels too; a fulfillment repeating a label gives way to it.
+  const compact = [...shipments.map(compactShipment), ...fulfillments];
+  const parcels = onePerParcel(compact);
+  const update = buildFulfillmentUpdate(fulfillments.length > 0 ? parcels.map(asShipment) : shipments);
+  const appliedShipmentIds = compact.map((s) => s.shipmentId);
   if ('noUpdate' in update) return { appliedShipmentIds, noUpdate: update.noUpdate, shipments: compact };
-  const times = shipments.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
+  const times = parcels.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
   return { appliedShipmentIds, update, newestLabelAt: times.length > 0 ? Math.max(...times) : undefined, shipments: compact };
 }
 
@@ -240,7 +244,7 @@ export async function readOrderShipments(
   orderId: string,
   /** The native orderKey of an order adopted from ShipStation's Ecwid integration (activities/native-orders.ts). */
   adoptedKey?: string,
-): Promise<{ shipments: ShipStationShipment[] }> {
+): Promise<{ shipments: ShipStationShipment[]; fulfillments: CompactShipment[] }> {
   const key = adoptedKey ?? orderKey(storeId, { id: orderId });
   // orderNumber filters "starts with": the split orders ("<n>-1") come along; the orderKey picks ours.
   const orders = (await ss.listOrders({ orderNumber: orderId, pageSize: 100 })).orders.filter((o) => o.orderKey === key);
@@ -251,7 +255,9 @@ export async function readOrderShipments(
     const list = await ss.listShipments({ ...q, pageSize: 500, includeShipmentItems: 'true' });
     for (const s of list.shipments ?? []) if (s.orderKey === key && !shipments.some((x) => x.shipmentId === s.shipmentId)) shipments.push(s);
   }
-  return { shipments };
+  // A part shipped without a label ("Mark as Shipped") is a fulfillment: read only for such parts.
+  const fulfillments = await readOrderFulfillments(ss, orders, shipments);
+  return { shipments, fulfillments };
 }
 
 /** What one write did, for the `shipmentStatus` query: complete or partial, and which items shipped under which number. */
@@ -291,7 +297,7 @@ export async function writeFulfillmentToEcwid(
   let labels = input.shipments;
   if (labels && update.fulfillmentStatus === 'SHIPPED') {
     const physical = physicalItemsOf(current);
-    let progress = shipmentProgress(physical, labels);
+    let progress = shipmentProgress(physical, onePerParcel(labels));
     if (!progress.complete && input.keepNotesToBuyer) {
       // Computed from notices: ShipStation's list may know labels they did not carry.
       const ss = await shipstationForStore(deps, credentials);
@@ -299,11 +305,12 @@ export async function writeFulfillmentToEcwid(
       const listed = await classified(() => readOrderShipments(ss, input.storeId, input.orderId, adoptedKey));
       const known = new Map(labels.map((l) => [l.shipmentId, l]));
       for (const s of listed.shipments) known.set(s.shipmentId, compactShipment(s));
+      for (const f of listed.fulfillments) known.set(f.shipmentId, f);
       if (known.size > labels.length) {
         labels = [...known.values()];
-        const recomputed = buildFulfillmentUpdate(labels.map(asShipment));
+        const recomputed = buildFulfillmentUpdate(onePerParcel(labels).map(asShipment));
         if (!('noUpdate' in recomputed)) update = recomputed;
-        progress = shipmentProgress(physical, labels);
+        progress = shipmentProgress(physical, onePerParcel(labels));
       }
     }
     const mergedOrders = progress.foreignItems > 0 ? await handOverMergedLabels(deps, credentials, input.storeId, input.orderId, labels) : [];

@@ -96,11 +96,17 @@ export interface AccountSubscription {
   legacyLeft: number;
 }
 
+/**
+ * The events the account subscribes, both to its one signed URL: labels (SHIP_NOTIFY) and orders marked as shipped
+ * without a label (FULFILLMENT_SHIPPED), which SHIP_NOTIFY never announces.
+ */
+const ACCOUNT_EVENTS = ['SHIP_NOTIFY', 'FULFILLMENT_SHIPPED'] as const;
+
 /** Old per-store subscriptions deleted per call, so that a call stays short even with thousands of them. */
 const LEGACY_DELETES_PER_CALL = 30;
 
 /**
- * Makes sure the account has its one SHIP_NOTIFY subscription, then deletes what it replaces: the connector's
+ * Makes sure the account has its SHIP_NOTIFY and FULFILLMENT_SHIPPED subscriptions, then deletes what it replaces: the connector's
  * per-store subscriptions (`…?store=N`) and stale account ones (old secret or public URL). Subscribe first,
  * delete after, so that no label goes unnotified in between (a label notified twice is written once).
  * Costs one list call when all is in place.
@@ -108,15 +114,21 @@ const LEGACY_DELETES_PER_CALL = 30;
 export async function ensureAccountSubscription(deps: ActivityDeps, ss: ShipStationClient, accountId: string): Promise<AccountSubscription> {
   const target = accountShipNotifyTarget(deps, accountId);
   if (!target) return { state: 'not_configured', replacedLegacy: 0, legacyLeft: 0 };
-  const hooks = (await classified(() => ss.listWebhooks())).filter((h) => h.HookType === 'SHIP_NOTIFY');
-  const current = hooks.find((h) => h.Url === target && (h.StoreID ?? null) === null);
+  const hooks = (await classified(() => ss.listWebhooks())).filter((h) => (ACCOUNT_EVENTS as readonly string[]).includes(h.HookType));
+  const current = new Set<(typeof hooks)[number]>();
   let state: AccountSubscription['state'] = 'already';
-  if (!current) {
-    await classified(() => ss.subscribeWebhook({ target_url: target, event: 'SHIP_NOTIFY', friendly_name: `Ecwid stores (connector, account ${accountId})` }));
+  for (const event of ACCOUNT_EVENTS) {
+    const found = hooks.find((h) => h.HookType === event && h.Url === target && (h.StoreID ?? null) === null);
+    if (found) {
+      current.add(found);
+      continue;
+    }
+    const name = event === 'SHIP_NOTIFY' ? `Ecwid stores (connector, account ${accountId})` : `Ecwid stores, marked as shipped (connector, account ${accountId})`;
+    await classified(() => ss.subscribeWebhook({ target_url: target, event, friendly_name: name }));
     state = 'subscribed';
   }
   const replaced = hooks.filter((h) => {
-    if (h === current) return false;
+    if (current.has(h)) return false;
     const u = connectorTarget(deps, h.Url);
     return u !== undefined && (u.searchParams.has('store') || u.searchParams.get('account') === accountId);
   });
@@ -128,7 +140,9 @@ export async function ensureAccountSubscription(deps: ActivityDeps, ss: ShipStat
 /** Removes the account's subscription (its last store left). */
 export async function removeAccountSubscription(deps: ActivityDeps, ss: ShipStationClient, accountId: string): Promise<number> {
   const hooks = await classified(() => ss.listWebhooks());
-  const ours = hooks.filter((h) => h.HookType === 'SHIP_NOTIFY' && connectorTarget(deps, h.Url)?.searchParams.get('account') === accountId);
+  const ours = hooks.filter(
+    (h) => (ACCOUNT_EVENTS as readonly string[]).includes(h.HookType) && connectorTarget(deps, h.Url)?.searchParams.get('account') === accountId,
+  );
   for (const h of ours) await classified(() => ss.deleteWebhook(h.WebHookID));
   return ours.length;
 }

@@ -376,6 +376,8 @@ function build(): Json {
             skipped: { type: 'integer' },
             failed: { type: 'integer', description: 'orders whose import is failing now' },
             failedAttempts: { type: 'integer', description: 'every failed attempt since connecting' },
+            failedNotListed: { type: 'integer', description: 'failed orders the record let go while still failing (it lists 1,000 failures apart from skips); absent when none' },
+            parkedShipments: { type: 'integer', description: 'shipment write-backs parked (waiting for a reconnect, a key replacement or a retry); GET /connections/{storeId} only' },
             cancelled: { type: 'integer' },
             skipReasons: { type: 'object', additionalProperties: { type: 'integer' }, description: 'count by reason, e.g. no_physical_items' },
             recentSkipped: { type: 'array', items: ref('OrderNote') },

@@ -4,6 +4,7 @@ import type {
   ShipStationOrder,
   ShipStationShipmentPage,
 } from '../domain/shipstation';
+import type { ShipStationFulfillment } from '../domain/fulfillment-notice';
 import { recordApiCall, shipstationAccountCalls } from '../observability/metrics';
 import { ApiError, endpointName, httpRequest, parseRetryAfter, type RequestOptions } from './http';
 import { PRIORITY, acquireSlot, markExhausted, type PaceHooks, type Slot } from './rate-pacer';
@@ -199,6 +200,12 @@ export class ShipStationClient {
   listShipments(q: Record<string, string | number>): Promise<ShipStationShipmentPage> {
     const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
     return this.call(`/shipments?${params.toString()}`);
+  }
+
+  /** GET /fulfillments: orders marked as shipped without a ShipStation label. */
+  listFulfillments(q: Record<string, string | number>): Promise<{ fulfillments?: ShipStationFulfillment[]; total?: number; page?: number; pages?: number }> {
+    const params = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]));
+    return this.call(`/fulfillments?${params.toString()}`);
   }
 
   listWebhooks(): Promise<ShipStationWebhook[]> {

@@ -297,6 +297,23 @@ export class ConnectionService {
     return statuses.filter((st): st is ShipmentStatus => st !== undefined);
   }
 
+  /**
+   * The store's parked shipment write-backs (ShipmentState="parked"): how many, and the first `limit` with their
+   * reason. A write-back parked by the store's connection (token refused, store disconnected, ShipStation key
+   * refused) waits for a reconnect or a key replacement, whatever its age; these make it visible meanwhile.
+   */
+  async parkedShipments(storeId: number, limit = 20): Promise<{ count: number; shipments: ShipmentStatus[] }> {
+    const query = `WorkflowType="shipmentWriteBack" AND ExecutionStatus="Running" AND ${ECWID_STORE_ID.name}="${storeId}" AND ${SHIPMENT_STATE.name}="parked"`;
+    const ids: string[] = [];
+    for await (const wf of this.opts.client.workflow.list({ query, pageSize: limit })) {
+      ids.push(wf.workflowId);
+      if (ids.length >= limit) break;
+    }
+    const count = ids.length < limit ? ids.length : (await this.opts.client.workflow.count(query)).count;
+    const statuses = await Promise.all(ids.map((id) => this.opts.client.workflow.getHandle(id).query(shipmentStatusQuery).catch(() => undefined)));
+    return { count, shipments: statuses.filter((st): st is ShipmentStatus => st !== undefined && st.state === 'parked') };
+  }
+
   /** Resumes the store's parked shipment write-backs (after a reconnect, or by an operator). */
   async retryParkedShipments(storeId: number): Promise<number> {
     let n = 0;

@@ -24,6 +24,11 @@ export interface CompactShipment {
   orderId?: number;
   /** Set on a label handed over from a merged order's label: the orderKey of the order it was bought for. */
   mergedFrom?: string;
+  /**
+   * Set on an order marked as shipped without a label (a ShipStation fulfillment, domain/fulfillment-notice.ts):
+   * its `shipmentId` is then minus this ID, so that fulfillments and labels never share an ID.
+   */
+  fulfillmentId?: number;
 }
 
 /** Items kept per label: enough to tell parcels apart, bounded so one odd order cannot bloat a history. */

@@ -55,11 +55,13 @@ export async function startTestStack(
     shipstationRequestsPerMinute?: number;
     /** The Ecwid app page's options; default: framed by the simulator's admin page, operator account offered. */
     merchantApp?: AppOptions['merchantApp'];
+    /** The Ecwid simulator's clock (ms), e.g. to date an order's last change back; default Date.now. */
+    ecwidNow?: () => number;
   } = {},
 ): Promise<TestStack> {
   const env = await startTemporal(opts.temporalArgs);
   const client = encryptedClient(env);
-  const ecwid = await startEcwidSimulator({ clientId: 'test-client', clientSecret: ECWID_CLIENT_SECRET, rateLimitPerMinute: opts.ecwidRateLimit });
+  const ecwid = await startEcwidSimulator({ clientId: 'test-client', clientSecret: ECWID_CLIENT_SECRET, rateLimitPerMinute: opts.ecwidRateLimit, now: opts.ecwidNow });
   const shipstation = await startShipStationSimulator({
     accounts: [SS_ACCOUNT],
     rateLimitWindowMs: opts.rateLimitWindowMs,

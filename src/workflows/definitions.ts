@@ -110,8 +110,13 @@ export interface ConnectionStatus {
   syncing: boolean;
   imported: number;
   skipped: number;
-  /** Orders whose import is failing now. */
+  /** Orders whose import is failing now (listed in the record). */
   failed: number;
+  /**
+   * Failed orders the record let go while they were still failing (it lists the newest 1,000 failures, apart from
+   * skips), counted since the connection was made so that none goes unseen. Some may have been imported since.
+   */
+  failedNotListed?: number;
   /** Every failed attempt since the connection was made, including ones that later succeeded. */
   failedAttempts: number;
   cancelled: number;
@@ -261,6 +266,10 @@ export interface ShipmentStatus {
   parkedReason?: string;
   /** While parked: when it expires without a `retry`. */
   parkedUntil?: string;
+  /** While parked: since when. */
+  parkedSince?: string;
+  /** While parked by a failure of the store's connection: it waits for a reconnect or a key replacement, without a bound. */
+  parkedUntilReconnect?: boolean;
   /** Why the write-back closed as `expired`. */
   expiredReason?: string;
   /** Named by a notice but not listed by ShipStation yet (its list lags behind SHIP_NOTIFY): looked for again. */
@@ -270,6 +279,8 @@ export interface ShipmentStatus {
   lastUpdatedAt?: string;
   /** Per item: ordered, shipped, and under which tracking numbers (absent before the first write of this release). */
   shippedItems?: ShippedItems;
+  /** Reports of a parcel already written from the other webhook (label vs. "Mark as Shipped"): recorded, not written again. */
+  sameParcelRepeats?: number;
 }
 
 export const shipNoticeSignal = defineSignal<[ShipNotice]>('shipNotice');

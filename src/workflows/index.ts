@@ -7,6 +7,7 @@ import { ecwidEvent } from './ecwid-event';
 import { shipstationAccount } from './shipstation-account';
 import { oneTimeTokenSpent } from './spent-token';
 import { listShipStationStores } from './shipstation-stores';
+import { fulfillmentShipped } from './fulfillment-notice';
 
 /**
  * Worker Versioning (worker/versioning.ts), per workflow type. Only a versioned worker may name a behaviour (an
@@ -27,5 +28,6 @@ setWorkflowOptions(versioning('PINNED'), shipNotify);
 setWorkflowOptions(versioning('PINNED'), ecwidEvent);
 setWorkflowOptions(versioning('PINNED'), oneTimeTokenSpent);
 setWorkflowOptions(versioning('PINNED'), listShipStationStores);
+setWorkflowOptions(versioning('PINNED'), fulfillmentShipped);
 
-export { storeSync, shipmentWriteBack, shipNotify, ecwidEvent, shipstationAccount, oneTimeTokenSpent, listShipStationStores };
+export { storeSync, shipmentWriteBack, shipNotify, ecwidEvent, shipstationAccount, oneTimeTokenSpent, listShipStationStores, fulfillmentShipped };

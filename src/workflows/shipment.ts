@@ -15,6 +15,7 @@ import type { createActivities } from '../activities';
 import { shipstationAccountTaskQueue } from '../domain/ids';
 import { asShipment } from '../domain/shipment-notice';
 import { buildFulfillmentUpdate } from '../domain/shipment-update';
+import { isFulfillment, onePerParcel, sameParcelRepeats } from '../domain/parcels';
 import { SHIPMENT_STATE } from '../temporal/search-attributes';
 import {
   retryShipmentSignal,
@@ -54,7 +55,26 @@ const PATCH = {
   parkedExpires: 'parked-expires',
   drainAtIdleExit: 'drain-pending-at-idle-exit',
   fromNoticeShipments: 'write-back-from-notice-shipments',
+  sameParcelOnce: 'same-parcel-label-and-fulfillment-once',
+  parkedUntilReconnect: 'parked-until-reconnect',
+  expiryWaitsForReconnect: 'parked-expiry-waits-for-reconnect',
 } as const;
+
+/**
+ * Failures of the store's connection, not of the order: a reconnect or a ShipStation key replacement fixes them (both
+ * send `retry` to the store's parked write-backs). Such a write-back stays parked, visible, until then, whatever its
+ * age. Failures of the order itself (deleted in Ecwid, refused data) still expire after the bound.
+ */
+const FIXED_BY_RECONNECT = new Set([
+  'EcwidTokenInvalid',
+  'EcwidPlanRequired',
+  'EcwidStoreNotFound',
+  'StoreNotConnected',
+  'ShipStationAuthFailed',
+  'ShipStationNotConfigured',
+  'ShipStationCredentialsRefused',
+  'ShipStationAccountNotConnected',
+]);
 
 /** "14 days", "6 hours", "30 seconds": the parked bound, in the expiry message. */
 function howLong(ms: number): string {
@@ -152,15 +172,32 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     }
   };
 
-  /** Waits for `retry` while parked; false when the bound passed without one (the write-back then expires). */
-  const waitForRetryWhileParked = async (): Promise<boolean> => {
+  /**
+   * Waits for `retry` while parked; false when the bound passed without one (the write-back then expires). A failure
+   * a reconnect or a key replacement fixes (`FIXED_BY_RECONNECT`) waits for them without a bound.
+   */
+  const waitForRetryWhileParked = async (failureType: string | undefined): Promise<boolean> => {
     if (!patched(PATCH.parkedExpires)) {
       await condition(() => retryRequested);
+      return true;
+    }
+    const untilReconnect = failureType !== undefined && FIXED_BY_RECONNECT.has(failureType);
+    if (untilReconnect && patched(PATCH.parkedUntilReconnect)) {
+      status.parkedUntilReconnect = true;
+      await condition(() => retryRequested);
+      status.parkedUntilReconnect = undefined;
       return true;
     }
     status.parkedUntil = new Date(Date.now() + parkedAtMostMs).toISOString();
     const retried = await condition(() => retryRequested, parkedAtMostMs);
     status.parkedUntil = undefined;
+    // Parked by an earlier release with a bound: its bound passing no longer expires it.
+    if (!retried && untilReconnect && patched(PATCH.expiryWaitsForReconnect)) {
+      status.parkedUntilReconnect = true;
+      await condition(() => retryRequested);
+      status.parkedUntilReconnect = undefined;
+      return true;
+    }
     return retried;
   };
 
@@ -180,6 +217,17 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
     const forced = retryRequested;
     retryRequested = false;
     const noticeShipments = notices.flatMap((n) => n.shipments ?? []);
+    // One parcel reported both as a label (SHIP_NOTIFY) and as a fulfillment (FULFILLMENT_SHIPPED) updates Ecwid
+    // once (domain/parcels.ts): a report that only repeats a parcel written already is recorded, not written.
+    // Asked only when fulfillments are about: histories without any replay as they were.
+    if ((noticeShipments.some(isFulfillment) || [...seen.values()].some(isFulfillment)) && patched(PATCH.sameParcelOnce)) {
+      const written = [...seen.values()].filter((s) => applied.has(s.shipmentId));
+      for (const r of sameParcelRepeats(written, noticeShipments)) {
+        applied.add(r.shipmentId);
+        seen.set(r.shipmentId, r);
+        status.sameParcelRepeats = (status.sameParcelRepeats ?? 0) + 1;
+      }
+    }
     // De-duplicate on shipmentId: a notice whose shipments were all written already changes nothing (unless it
     // carries a label that was voided since).
     const fresh =
@@ -206,7 +254,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         if (fromNotices) {
           for (const s of noticeShipments) seen.set(s.shipmentId, s);
           const labels = [...seen.values()];
-          const update = buildFulfillmentUpdate(labels.map(asShipment));
+          const update = buildFulfillmentUpdate(onePerParcel(labels).map(asShipment));
           const noUpdate = 'noUpdate' in update ? update.noUpdate : undefined;
           if (!('noUpdate' in update)) {
             const times = labels.filter((s) => !s.voided).map((s) => Date.parse(s.createDate)).filter(Number.isFinite);
@@ -230,6 +278,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
             givenUp.delete(s.shipmentId);
           }
           status.lastError = undefined;
+          status.parkedSince = undefined;
           status.parkedReason = noUpdate;
           status.lastUpdatedAt = new Date().toISOString();
           setState(noUpdate ? 'waiting' : deliveredState());
@@ -257,6 +306,7 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         const res = { noUpdate: prepared.noUpdate };
         status.lastTrackingNumber = prepared.update?.trackingNumber ?? status.lastTrackingNumber;
         status.lastError = undefined;
+        status.parkedSince = undefined;
         status.parkedReason = res.noUpdate;
         status.lastUpdatedAt = new Date().toISOString();
         setState(res.noUpdate ? 'waiting' : deliveredState());
@@ -265,9 +315,10 @@ export async function shipmentWriteBack(input: ShipmentWorkflowInput): Promise<v
         const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
         status.lastError = failure?.message ?? String(err);
         status.parkedReason = status.lastError;
+        if (status.state !== 'parked') status.parkedSince = new Date().toISOString();
         setState('parked');
         // Parked: visible to operators (ShipmentState="parked"); resumes on `retry` (also sent on reconnect).
-        if (!(await waitForRetryWhileParked())) {
+        if (!(await waitForRetryWhileParked(failure?.type ?? undefined))) {
           status.expiredReason = `parked ${howLong(parkedAtMostMs)} without a retry; last failure: ${status.parkedReason}`;
           setState('expired');
           log.warn('parked shipment write-back expired', { storeId: input.storeId, orderId: input.orderId, reason: status.parkedReason });

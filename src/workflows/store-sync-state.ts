@@ -30,6 +30,11 @@ export const MAX_SYNCS_PER_RUN = 200;
 const MAX_DECISIONS = 500;
 /** Records of last sends kept (about 90 bytes each with the ID): 2,000 keep the carried state near 200 KB. */
 export const MAX_SENT_RECORDS = 2000;
+/**
+ * Failures kept in the record, apart from skips (a flood of skipped orders never pushes a failure out). Beyond it, the
+ * oldest failure leaves the list and is counted in `failedNotListed`: none goes unseen.
+ */
+export const MAX_FAILED_KEPT = 1000;
 /** A failed order is retried on the next syncs this many times before it waits for a change or an operator. */
 export const MAX_ORDER_ATTEMPTS = 5;
 
@@ -83,6 +88,8 @@ export interface CarriedState {
   reread?: { from: number; to: number; offset: number };
   /** Failed syncs in a row, and when the next may start (epoch ms): a failing sync backs off. */
   consecutiveFailures?: number;
+  /** Failed orders dropped from `notImported` while still failing (the list keeps MAX_FAILED_KEPT failures). */
+  failedNotListed?: number;
   retryAt?: number;
   /** Orders adopted from ShipStation's own Ecwid integration (workflows/native-adoption.ts). */
   adoption?: CarriedAdoption;
@@ -133,7 +140,35 @@ export function addUnique(list: string[], ids: string[]): void {
   for (const id of ids) if (!list.includes(id)) list.push(id);
 }
 
-export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult): void {
+/**
+ * Bounds the record of orders not imported: skips and failures each to their own limit, oldest first. A failure that
+ * leaves the list is counted (`failedNotListed`). Returns how many failures left it.
+ */
+export function boundNotImported(s: CarriedState, maxSkipped = MAX_DECISIONS, maxFailed = MAX_FAILED_KEPT): number {
+  const entries = Object.entries(s.notImported);
+  let skippedOver = entries.filter(([, n]) => n.outcome === 'skipped').length - maxSkipped;
+  let failedOver = entries.filter(([, n]) => n.outcome === 'failed').length - maxFailed;
+  let dropped = 0;
+  for (const [id, n] of entries) {
+    if (skippedOver <= 0 && failedOver <= 0) break;
+    if (n.outcome === 'skipped' && skippedOver > 0) {
+      delete s.notImported[id];
+      skippedOver -= 1;
+    } else if (n.outcome === 'failed' && failedOver > 0) {
+      delete s.notImported[id];
+      failedOver -= 1;
+      dropped += 1;
+    }
+  }
+  if (dropped > 0) s.failedNotListed = (s.failedNotListed ?? 0) + dropped;
+  return dropped;
+}
+
+/**
+ * Records a page's outcomes. `keepFailures` (runs since the failure record keeps failures apart): skips and failures
+ * are bounded separately and dropped failures are counted; without it, as before, the newest 500 of either.
+ */
+export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResult, opts: { keepFailures?: boolean } = {}): void {
   const at = new Date().toISOString();
   // Only versions the next incremental sync can re-read (inside its overlap window) need remembering; a
   // backfill of old orders would otherwise carry every order through history.
@@ -194,7 +229,8 @@ export function fold(s: CarriedState, outcomes: OrderOutcome[], result: SyncResu
       }
     }
   }
-  boundRecord(s.notImported, MAX_DECISIONS);
+  if (opts.keepFailures) boundNotImported(s);
+  else boundRecord(s.notImported, MAX_DECISIONS);
   boundRecord(s.recentlyImported, MAX_DECISIONS);
   if (s.sentRecords) boundRecord(s.sentRecords, MAX_SENT_RECORDS);
   if (s.mergeNotes) boundRecord(s.mergeNotes, MAX_DECISIONS);
@@ -260,8 +296,10 @@ export function connectionStatusOf(
     ...(s.accountId && s.accountJoined ? { shipstationAccountId: s.accountId } : {}),
     syncing,
     ...s.counts,
-    // Orders failing now (a failure that later succeeded no longer counts); `failedAttempts` keeps the total.
+    // Orders failing now (a failure that later succeeded no longer counts); `failedAttempts` keeps the total, and
+    // `failedNotListed` the failures the list had to let go.
     failed: notes.filter((n) => n.outcome === 'failed').length,
+    ...(s.failedNotListed ? { failedNotListed: s.failedNotListed } : {}),
     failedAttempts: s.counts.failed,
     skipReasons: s.skipReasons,
     recentSkipped: notes.filter((n) => n.outcome === 'skipped').slice(-MAX_NOTES).reverse().map(toNote),

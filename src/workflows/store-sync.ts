@@ -101,6 +101,10 @@ const { joinShipStationAccount, leaveShipStationAccount, reconcileAccountNow } =
  * here at their next loop turn (see store-sync-v1.ts). Guarded by the replay test's recorded histories.
  */
 export const STORE_SYNC_V2 = 'store-sync-v2';
+/** The failure record bounds failures apart from skips, and counts those it lets go (store-sync-state.ts). */
+export const FAILURES_KEPT_APART = 'failures-kept-apart';
+/** An operator's sync now retries failed orders that used up their attempts too. */
+export const SYNC_NOW_RETRIES_EXHAUSTED = 'sync-now-retries-exhausted-failures';
 
 /**
  * Runs that recorded this marker remember each order's last send to ShipStation (`sentRecords`, bounded) and answer
@@ -325,6 +329,7 @@ async function runSync(
   const full = s.fullSyncRequested;
   s.fullSyncRequested = false;
   const why = { settingsChanged: !!s.settingsChanged, operatorTriggered: !!s.operatorTriggered };
+  const foldOpts = { keepFailures: patched(FAILURES_KEPT_APART) };
   s.settingsChanged = false;
   s.operatorTriggered = false;
   const result: SyncResult = {
@@ -362,6 +367,14 @@ async function runSync(
   const retryIds = Object.entries(s.notImported)
     .filter(([, n]) => (n.outcome === 'failed' && n.attempts < MAX_ORDER_ATTEMPTS) || (why.settingsChanged && n.outcome === 'skipped'))
     .map(([id]) => id);
+  // A failed order that used up its attempts waits for a change in Ecwid or a sync now (as the docs say): an
+  // operator's or merchant's sync now tries it again.
+  const exhausted = why.operatorTriggered
+    ? Object.entries(s.notImported)
+        .filter(([, n]) => n.outcome === 'failed' && n.attempts >= MAX_ORDER_ATTEMPTS)
+        .map(([id]) => id)
+    : [];
+  if (exhausted.length > 0 && patched(SYNC_NOW_RETRIES_EXHAUSTED)) retryIds.push(...exhausted);
   addUnique(ids, retryIds);
   for (const id of retryIds) delete s.recentlySent[id]; // re-evaluate them even if unchanged in Ecwid
   // What was sent before this sync: pages of this sync never need what earlier pages of it sent, and passing
@@ -373,7 +386,7 @@ async function runSync(
     const chunk = ids.slice(i, i + 100);
     try {
       const page = await importOrders({ storeId, syncId, credentials, settings, orderIds: chunk, recentlySent: pick(sentBefore, chunk) });
-      fold(s, page.outcomes, result);
+      fold(s, page.outcomes, result, foldOpts);
     } catch (err) {
       failed(err);
       // Orders asked for by ID are never lost: they wait for the next sync, after the backoff.
@@ -387,7 +400,7 @@ async function runSync(
     const w = s.reread;
     try {
       const page = await importOrders({ storeId, syncId, credentials, settings, createdFrom: w.from, createdTo: w.to, offset: w.offset, recentlySent: sentBefore });
-      fold(s, page.outcomes, result);
+      fold(s, page.outcomes, result, foldOpts);
       w.offset += page.count;
       if (page.count === 0 || w.offset >= page.total) s.reread = undefined;
       else if (workflowInfo().continueAsNewSuggested) break; // the next run goes on from w.offset
@@ -409,7 +422,7 @@ async function runSync(
       for (;;) {
         const page = await importOrders({ storeId, syncId, credentials, settings, updatedFrom: since, offset, recentlySent: sentBefore });
         nextCursor ??= page.startedAt;
-        fold(s, page.outcomes, result);
+        fold(s, page.outcomes, result, foldOpts);
         offset += page.count;
         if (page.count === 0 || offset >= page.total) {
           syncedUntil = nextCursor;

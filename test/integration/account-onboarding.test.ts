@@ -17,7 +17,7 @@ describe('50 stores on one ShipStation account', () => {
     await stack?.stop();
   });
 
-  test('connecting them costs O(1) ShipStation calls and creates one SHIP_NOTIFY subscription; imports do not wait for it', async () => {
+  test('connecting them costs O(1) ShipStation calls and creates one SHIP_NOTIFY and one FULFILLMENT_SHIPPED subscription; imports do not wait for it', async () => {
     const before = stack.shipstation.requests.entries.length;
     // The subscription's ShipStation calls are slow: the first store's order must import regardless.
     stack.shipstation.faults.inject({ kind: 'slow', delayMs: 3_000 }, { method: 'POST', pathPrefix: '/webhooks/subscribe' });
@@ -31,7 +31,7 @@ describe('50 stores on one ShipStation account', () => {
       );
     }
     await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(`ecwid-${STORES[0]}-${first.id}`), 30_000);
-    await eventually(() => stack.shipstation.webhooks(SS_ACCOUNT.apiKey).length === 1, 30_000);
+    await eventually(() => stack.shipstation.webhooks(SS_ACCOUNT.apiKey).length === 2, 30_000);
     // Every store joined the same account.
     const statuses = await eventually(async () => {
       const all = (await (await stack.api('/connections')).json()) as ConnectionStatus[];
@@ -41,15 +41,17 @@ describe('50 stores on one ShipStation account', () => {
     await new Promise((r) => setTimeout(r, 3_000));
 
     const hooks = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
-    expect(hooks).toHaveLength(1);
+    expect(hooks.map((h) => h.event)).toEqual(['SHIP_NOTIFY', 'FULFILLMENT_SHIPPED']);
+    expect(hooks[1].targetUrl).toBe(hooks[0].targetUrl);
     const target = new URL(hooks[0].targetUrl);
     expect(target.searchParams.get('secret')).toBeNull();
     expect(target.searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, statuses[0].shipstationAccountId!));
     expect(target.searchParams.get('account')).toBe(statuses[0].shipstationAccountId);
     expect(target.searchParams.get('store')).toBeNull();
-    // O(1): the subscription (list + subscribe), a reconciliation, and the one order's createorders — not 50 × anything.
+    // O(1): the subscriptions (list + two subscribes), a reconciliation (labels and marked-as-shipped), and the one
+    // order's createorders — not 50 × anything.
     const calls = stack.shipstation.requests.entries.slice(before);
-    expect(calls.length).toBeLessThanOrEqual(6);
-    expect(calls.filter((r) => r.path === '/webhooks/subscribe')).toHaveLength(1);
+    expect(calls.length).toBeLessThanOrEqual(8);
+    expect(calls.filter((r) => r.path === '/webhooks/subscribe')).toHaveLength(2);
   });
 });

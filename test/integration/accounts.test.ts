@@ -85,7 +85,7 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
     expect(a.stores).toEqual(STORES);
     expect(a.subscription.state).toBe('subscribed');
     const hooks = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
-    expect(hooks).toHaveLength(1);
+    expect(hooks.map((h) => h.event)).toEqual(['SHIP_NOTIFY', 'FULFILLMENT_SHIPPED']);
     const target = new URL(hooks[0].targetUrl);
     expect(target.searchParams.get('account')).toBe(DEFAULT_ACCOUNT);
     expect(target.searchParams.get('secret')).toBeNull();
@@ -93,7 +93,7 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
     expect(hooks[0].storeId).toBeNull();
     // One list, one subscribe, one reconciliation page: for 50 stores as for one.
     const since = ss().slice(beforeConnecting);
-    expect(since.filter((e) => e.path.startsWith('/webhooks'))).toHaveLength(2);
+    expect(since.filter((e) => e.path.startsWith('/webhooks'))).toHaveLength(3);
     expect(since.filter((e) => e.path === '/shipments')).toHaveLength(1);
     // Every store's orders are imported meanwhile: its import never waited for a subscription.
     await eventually(() => BATCH_STORES.every((s) => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).has(key(s, 'B5'))), 60_000, 500);
@@ -203,11 +203,11 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
     expect(a.account).toBe('own');
     expect(a.subscription.replacedLegacy).toBe(2);
     const hooks = stack.shipstation.webhooks(OWN.apiKey);
-    expect(hooks).toHaveLength(1);
+    expect(hooks.map((h) => h.event)).toEqual(['SHIP_NOTIFY', 'FULFILLMENT_SHIPPED']);
     expect(new URL(hooks[0].targetUrl).searchParams.get('account')).toBe(ownAccount);
     // Subscribe first, delete after: no moment without a subscription.
     const hookCalls = ss().slice(from).filter((e) => e.path.startsWith('/webhooks/'));
-    expect(hookCalls.map((e) => e.method)).toEqual(['POST', 'DELETE', 'DELETE']);
+    expect(hookCalls.map((e) => e.method)).toEqual(['POST', 'POST', 'DELETE', 'DELETE']);
     // The label bought in the gap reaches Ecwid through the account's first reconciliation.
     await eventually(() => stack.ecwid.getOrder(S1, 'GAP-1')?.trackingNumber === 'GAP-TRACK', 20_000, 200);
     expect(a.lastReconciliation?.routed).toBeGreaterThanOrEqual(1);
@@ -219,7 +219,7 @@ describe('ShipStation accounts: one subscription, one reconciliation, write-back
       return v.connectedStores === 1 ? v : undefined;
     }, 20_000, 200);
     expect(one.stores).toEqual([S1]);
-    expect(stack.shipstation.webhooks(OWN.apiKey)).toHaveLength(1);
+    expect(stack.shipstation.webhooks(OWN.apiKey)).toHaveLength(2);
     expect((await stack.api(`/connections/${S1}`, { method: 'DELETE' })).status).toBe(202);
     await eventually(async () => (await stack.api(`/accounts/${ownAccount}`)).status === 404, 20_000, 200);
     expect(stack.shipstation.webhooks(OWN.apiKey)).toHaveLength(0);

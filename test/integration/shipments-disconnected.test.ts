@@ -1,11 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
 import { credentialsOf } from '../../src/activities/shipments';
+import { parkedSection } from '../../src/api/web/pages';
+import { ConnectionService } from '../../src/connections/connection-service';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { EcwidOrder } from '../../src/domain/ecwid';
 import { shipmentWorkflowId, storeSyncWorkflowId } from '../../src/domain/ids';
 import { createLogger } from '../../src/logging/logger';
-import { SHIPMENT_STATE } from '../../src/temporal/search-attributes';
+import { ECWID_ORDER_ID, ECWID_STORE_ID, SHIPMENT_STATE } from '../../src/temporal/search-attributes';
 import {
   credentialsQuery,
   shipNoticeSignal,
@@ -30,7 +31,7 @@ const order = (): EcwidOrder =>
 
 /**
  * A disconnected store's credentials are no longer served: its closed storeSync still answers queries, but the
- * write-back's activities ask only open workflows. Its write-backs park (StoreNotConnected), then expire.
+ * write-back's activities ask only open workflows. Its write-backs park (StoreNotConnected) until the store is reconnected.
  */
 describe('shipment write-back of a disconnected store', () => {
   let stack: TestStack;
@@ -42,7 +43,7 @@ describe('shipment write-back of a disconnected store', () => {
     await stack?.stop();
   });
 
-  test('parks with StoreNotConnected instead of writing with the old token, then expires', async () => {
+  test('parks with StoreNotConnected instead of writing with the old token, stays parked (visible) past its bound, and a reconnect catches it up', async () => {
     const o = stack.ecwid.upsertOrder(STORE, order());
     const orderId = o.id!;
     const key = `ecwid-${STORE}-${orderId}`;
@@ -73,24 +74,49 @@ describe('shipment write-back of a disconnected store', () => {
       args: [{ storeId: STORE, orderId, maxParkedSeconds: 4 } satisfies ShipmentWorkflowInput],
       signal: shipNoticeSignal,
       signalArgs: [{ source: 'reconcile', shipmentIds: [label.shipmentId] } satisfies ShipNotice],
+      // As the account starts them (activities/shipments.ts): the store's write-backs are found by these.
+      typedSearchAttributes: [
+        { key: ECWID_STORE_ID, value: String(STORE) },
+        { key: ECWID_ORDER_ID, value: orderId },
+      ],
     });
     const parked = await eventually(async () => {
       const st: ShipmentStatus = await handle.query(shipmentStatusQuery);
       return st.state === 'parked' ? st : undefined;
     }, 20_000, 100);
     expect(parked.parkedReason).toBe(`Ecwid store ${STORE} is not connected`);
+    expect(parked.parkedUntilReconnect).toBe(true);
 
-    const failed = await handle.result().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(failed).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failed as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe('ShipmentWriteBackExpired');
-    expect(cause.message).toContain('is not connected');
-    expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('expired');
-
+    // Its 4-second bound passes: a write-back parked by the connection does not expire, it waits for a reconnect.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('parked');
     expect(stack.ecwid.requests.filter('PUT', new RegExp(`/orders/${orderId}$`))).toHaveLength(0);
-    expect(stack.ecwid.getOrder(STORE, orderId)?.trackingNumber).toBeUndefined();
+    // Visible while parked: the connection's status counts it (Temporal's visibility may take a moment).
+    await eventually(async () => {
+      const st = (await (await stack.api(`/connections/${STORE}`)).json()) as { parkedShipments?: number };
+      return st.parkedShipments === 1 ? st : undefined;
+    }, 15_000, 200);
+
+    // The operator's store page lists it, with its reason and what resumes it.
+    const service = new ConnectionService({ client: stack.client, taskQueue: 'unused', ecwidApiUrl: stack.ecwid.url, defaultPollIntervalSeconds: 300 });
+    const listed = await service.parkedShipments(STORE);
+    expect(listed.count).toBe(1);
+    const html = parkedSection(STORE, listed, 'csrf-token');
+    expect(html).toContain(`data-order="${orderId}"`);
+    expect(html).toContain('is not connected');
+    expect(html).toContain('waits for a reconnect or new ShipStation keys');
+
+    // The merchant reconnects the store (a new sync workflow): the parked write-back is caught up at once.
+    const reconnected = await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
+    expect(reconnected.status).toBe(201);
+    const written = await eventually(() => {
+      const o = stack.ecwid.getOrder(STORE, orderId);
+      return o?.trackingNumber === label.trackingNumber ? o : undefined;
+    }, 20_000, 100);
+    expect(written.fulfillmentStatus).toBe('SHIPPED');
+    const after = await handle.query(shipmentStatusQuery);
+    expect(after.state).toBe('delivered');
+    expect(stack.ecwid.requests.filter('PUT', new RegExp(`/orders/${orderId}$`))).toHaveLength(1);
   });
 });

@@ -39,18 +39,17 @@ describe('shipments back to Ecwid (SHIP_NOTIFY → shipment workflow → Ecwid)'
     await stack?.stop();
   });
 
-  test('the connection subscribed SHIP_NOTIFY once, with the secret in the target URL', async () => {
+  test('the connection subscribed SHIP_NOTIFY (and FULFILLMENT_SHIPPED) once, with the secret in the target URL', async () => {
     const hooks = await eventually(() => {
       const h = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
-      return h.length > 0 ? h : undefined;
+      return h.length > 1 ? h : undefined;
     });
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0].event).toBe('SHIP_NOTIFY');
+    expect(hooks.map((h) => h.event)).toEqual(['SHIP_NOTIFY', 'FULFILLMENT_SHIPPED']);
     expect(new URL(hooks[0].targetUrl).searchParams.get('sig')).toBe(accountWebhookSignature(WEBHOOK_KEY, shipstationAccountId(SS_ACCOUNT.apiKey)));
     // Connecting again lists first and adds nothing.
     await stack.api('/connections', { method: 'POST', body: JSON.stringify({ ecwidStoreId: STORE, ecwidAccessToken: TOKEN }) });
     await new Promise((r) => setTimeout(r, 1500));
-    expect(stack.shipstation.webhooks(SS_ACCOUNT.apiKey)).toHaveLength(1);
+    expect(stack.shipstation.webhooks(SS_ACCOUNT.apiKey)).toHaveLength(2);
   });
 
   test('a label marks the Ecwid order shipped with tracking, carrier, service and carrier fee', async () => {

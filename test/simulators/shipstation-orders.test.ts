@@ -329,3 +329,29 @@ describe('simulator controls over HTTP', () => {
     expect((await fetch(`${sim.url}/__sim/orders?apiKey=nobody`)).status).toBe(404);
   });
 });
+
+describe('split orders (the UI\'s "Split Order")', () => {
+  test('a split leaves two open orders with the key; an update naming a part\'s orderId changes that part only', async () => {
+    await createOrder(order(50, { items: [
+      { lineItemKey: 'L1', sku: 'SKU-1', name: 'Widget', quantity: 2, unitPrice: 10 },
+      { lineItemKey: 'L2', sku: 'SKU-2', name: 'Gadget', quantity: 1, unitPrice: 5 },
+    ] }));
+    const child = sim.splitOrder(ACCOUNT.apiKey, 'ecwid-1-50', [{ lineItemKey: 'L1', quantity: 2 }]);
+    expect(child.orderNumber).toBe('SO-50-1');
+    expect(child.items.map((i) => i.lineItemKey)).toEqual(['L2']);
+    const listed = (await call<OrderPage>('GET', '/orders?orderNumber=SO-50')).body.orders;
+    expect(listed.map((o) => [o.orderNumber, o.orderStatus, (o.advancedOptions as { mergedOrSplit?: boolean } | undefined)?.mergedOrSplit])).toEqual([
+      ['SO-50', 'awaiting_shipment', true],
+      ['SO-50-1', 'awaiting_shipment', true],
+    ]);
+    const part = listed.find((o) => o.orderNumber === 'SO-50-1')!;
+    const r = await createOrders([{ ...part, orderStatus: 'cancelled' }]);
+    expect(r.body.results[0]).toMatchObject({ success: true, orderId: part.orderId });
+    const after = (await call<OrderPage>('GET', '/orders?orderNumber=SO-50')).body.orders;
+    expect(after.map((o) => [o.orderNumber, o.orderStatus, o.items.map((i) => i.lineItemKey)])).toEqual([
+      ['SO-50', 'awaiting_shipment', ['L1']],
+      ['SO-50-1', 'cancelled', ['L2']],
+    ]);
+    expect(() => sim.splitOrder(ACCOUNT.apiKey, 'ecwid-1-50', [{ lineItemKey: 'L1', quantity: 2 }])).toThrow(/whole order/);
+  });
+});

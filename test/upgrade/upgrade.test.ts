@@ -81,10 +81,14 @@ describe(`upgrade in place from release ${RELEASE}`, () => {
     const s = await status();
     expect(s.state).toBe('active');
     expect(s.imported).toBeGreaterThanOrEqual(2);
-    // The store joined its ShipStation account, whose one subscription replaced the per-store one.
+    // The store joined its ShipStation account, whose subscriptions (SHIP_NOTIFY, FULFILLMENT_SHIPPED) replaced the
+    // per-store one.
     await eventually(() => {
       const hooks = stack.shipstation.webhooks(SS_ACCOUNT.apiKey);
-      return hooks.length === 1 && new URL(hooks[0].targetUrl).searchParams.get('account') === s.shipstationAccountId;
+      return (
+        hooks.map((h) => h.event).join() === 'SHIP_NOTIFY,FULFILLMENT_SHIPPED' &&
+        hooks.every((h) => new URL(h.targetUrl).searchParams.get('account') === s.shipstationAccountId)
+      );
     }, 30_000);
 
     // A shipment workflow started by the old code takes a replacement label under the new worker.

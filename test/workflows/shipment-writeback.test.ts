@@ -203,21 +203,48 @@ describe('shipment write-back workflow (time-skipping, mocked activities)', () =
     });
   });
 
-  test('a store that is not connected parks the write-back, which then expires after its bound', async () => {
+  test('a store that is not connected parks the write-back without a bound: 60 days later a reconnect\'s retry still writes it', async () => {
+    let connected = false;
     const fake = fakeActivities({
       listed: () => [501],
-      prepareFails: () => ApplicationFailure.nonRetryable(`Ecwid store ${STORE} is not connected`, 'StoreNotConnected'),
+      prepareFails: () => (connected ? undefined : ApplicationFailure.nonRetryable(`Ecwid store ${STORE} is not connected`, 'StoreNotConnected')),
     });
     await withWorkflowWorker(env, fake.activities, async (taskQueue) => {
       const handle = await notify(taskQueue, newOrderId(), { source: 'reconcile', shipmentIds: [501] }, { maxParkedSeconds: 2 * 86_400 });
       const parked = await inState(handle, 'parked');
       expect(parked.parkedReason).toBe(`Ecwid store ${STORE} is not connected`);
-      const failure = await failureOf(handle);
-      expect(failure.type).toBe('ShipmentWriteBackExpired');
-      expect(failure.message).toContain(`store ${STORE} is not connected`);
-      expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('expired');
-      expect(fake.prepares()).toBe(1);
-      expect(fake.writes).toHaveLength(0);
+      expect(parked.parkedUntilReconnect).toBe(true);
+      expect(parked.parkedUntil).toBeUndefined();
+      expect(parked.parkedSince).toBeDefined();
+      await env.sleep('60 days');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect((await handle.describe()).typedSearchAttributes.get(SHIPMENT_STATE)).toBe('parked');
+      expect((await handle.query(shipmentStatusQuery)).state).toBe('parked');
+      // The store is reconnected: the reconnect signals `retry` to its parked write-backs.
+      connected = true;
+      await handle.signal(retryShipmentSignal);
+      const delivered = await inState(handle, 'delivered');
+      expect(delivered.parkedSince).toBeUndefined();
+      expect(delivered.parkedUntilReconnect).toBeUndefined();
+      expect(fake.writes.map((w) => w.trackingNumber)).toEqual(['TRK-501']);
+    });
+  });
+
+  test('refused ShipStation keys park the write-back until a key replacement, whatever its age', async () => {
+    let refused = true;
+    const fake = fakeActivities({
+      listed: () => [601],
+      prepareFails: () => (refused ? ApplicationFailure.nonRetryable('ShipStation refuses the key pair', 'ShipStationCredentialsRefused') : undefined),
+    });
+    await withWorkflowWorker(env, fake.activities, async (taskQueue) => {
+      const handle = await notify(taskQueue, newOrderId(), { source: 'reconcile', shipmentIds: [601] });
+      await inState(handle, 'parked', (st) => st.parkedUntilReconnect === true);
+      await env.sleep('20 days');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      refused = false;
+      await handle.signal(retryShipmentSignal);
+      await inState(handle, 'delivered');
+      expect(fake.writes.map((w) => w.trackingNumber)).toEqual(['TRK-601']);
     });
   });
 

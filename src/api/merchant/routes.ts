@@ -235,7 +235,8 @@ export function merchantAppRoutes(opts: MerchantAppOptions): Router {
     }
     try {
       const { created } = await opts.service.connect(parsed.data, 'merchant');
-      if (!created) await opts.service.retryParkedShipments(session.storeId);
+      // A reconnect catches up the write-backs parked meanwhile, also after a disconnect (then `created`).
+      await opts.service.retryParkedShipments(session.storeId);
       back(res, session, { notice: created ? 'installed' : 'reconnected' });
     } catch (err) {
       if (!(err instanceof ConnectionRefused)) throw err;

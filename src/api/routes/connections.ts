@@ -20,7 +20,8 @@ export function connectionRoutes(service: ConnectionService): Router {
     }
     try {
       const { created, storeId } = await service.connect(parsed.data);
-      if (!created) await service.retryParkedShipments(storeId);
+      // A reconnect catches up the write-backs parked meanwhile, also after a disconnect (then `created`).
+      await service.retryParkedShipments(storeId);
       res.status(created ? 201 : 200).json({ storeId, created, status: await service.status(storeId) });
     } catch (err) {
       if (err instanceof ConnectionRefused) {
@@ -42,7 +43,9 @@ export function connectionRoutes(service: ConnectionService): Router {
       res.status(404).json({ error: 'not_found', message: 'no connection for this store' });
       return;
     }
-    res.json(status);
+    // Write-backs waiting for a reconnect or a key replacement (or an operator's retry): best effort.
+    const parked = await service.parkedShipments(status.storeId, 1).catch(() => undefined);
+    res.json(parked ? { ...status, parkedShipments: parked.count } : status);
   });
 
   r.get('/connections/:storeId/orders/:orderId', async (req, res) => {

@@ -86,7 +86,8 @@ export function oauthRoutes(opts: {
     }
     try {
       const { created, storeId } = await opts.service.connect({ ecwidStoreId: token.store_id, ecwidAccessToken: token.access_token });
-      if (!created) await opts.service.retryParkedShipments(storeId);
+      // A reconnect catches up the write-backs parked meanwhile, also after a disconnect (then `created`).
+      await opts.service.retryParkedShipments(storeId);
       reply(req, res, created ? 201 : 200, created ? 'Store connected' : 'Store reconnected', created
         ? `Ecwid store ${storeId} is connected: its orders are being imported into ShipStation.`
         : `Ecwid store ${storeId} is reconnected with its new access: its sync goes on where it stopped.`, { storeId, created });

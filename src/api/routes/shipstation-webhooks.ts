@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logging/logger';
 import { shipNotifySchema } from '../../connections/schemas';
 import { canonicalShipNoticeUrl } from '../../domain/shipment-notice';
+import { canonicalFulfillmentNoticeUrl } from '../../domain/fulfillment-notice';
 import { verifyAccountSignature, type WebhookKeys } from '../../connections/ship-notify-target';
 import { shipstationAccountWorkflowId } from '../../domain/ids';
 import { shipNotifyRefused } from '../../observability/metrics';
@@ -77,6 +78,10 @@ export function shipstationWebhookRoutes(opts: {
       return;
     }
     const { resource_url: resourceUrl, resource_type: resourceType } = parsed.data;
+    if (resourceType === 'FULFILLMENT_SHIPPED') {
+      await startFulfillmentShipped(opts, accountId, resourceUrl, res);
+      return;
+    }
     if (resourceType !== 'SHIP_NOTIFY') {
       res.status(200).json({ ok: true, ignored: resourceType });
       return;
@@ -116,6 +121,49 @@ export function shipstationWebhookRoutes(opts: {
     }
   });
   return r;
+}
+
+/**
+ * FULFILLMENT_SHIPPED of the account's subscription (same signed URL as SHIP_NOTIFY): an order marked as shipped
+ * without a label. Checked like SHIP_NOTIFY (ShipStation origin, identifying filter of `/fulfillments` only), then
+ * handed durably to a workflow keyed by the account and the canonical URL, so a repeated delivery starts nothing.
+ */
+async function startFulfillmentShipped(
+  opts: { shipstationApiUrl: string; client: Client; taskQueue: string; logger: Logger },
+  accountId: string,
+  resourceUrl: string,
+  res: Response,
+): Promise<void> {
+  if (!isShipStationResourceUrl(resourceUrl, opts.shipstationApiUrl)) {
+    opts.logger.warn({ accountId }, 'FULFILLMENT_SHIPPED with a resource_url outside ShipStation refused');
+    res.status(400).json({ error: 'resource_url_not_allowed' });
+    return;
+  }
+  const canonical = canonicalFulfillmentNoticeUrl(resourceUrl);
+  if (!canonical) {
+    opts.logger.warn({ accountId }, 'FULFILLMENT_SHIPPED whose resource_url names no fulfillment refused');
+    res.status(400).json({ error: 'resource_url_not_allowed', message: 'resource_url must be /fulfillments with a fulfillmentId (or orderId, orderNumber, trackingNumber) filter' });
+    return;
+  }
+  const urlHash = createHash('sha256').update(canonical).digest('hex').slice(0, 24);
+  try {
+    await opts.client.workflow.start('fulfillmentShipped', {
+      workflowId: `fulfillment-shipped:${accountId}:${urlHash}`,
+      taskQueue: opts.taskQueue,
+      args: [{ accountId, resourceUrl: canonical }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `FULFILLMENT_SHIPPED for ShipStation account ${accountId}`,
+    });
+    res.status(200).json({ ok: true });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      res.status(200).json({ ok: true, duplicate: true });
+      return;
+    }
+    opts.logger.error({ err: String(err) }, 'could not hand FULFILLMENT_SHIPPED to Temporal');
+    res.status(503).json({ error: 'temporarily_unavailable' });
+  }
 }
 
 /** Account IDs are 16 hex characters (sha256 of the key the account was first registered with). */

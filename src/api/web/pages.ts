@@ -19,6 +19,7 @@ export const NOTICES = {
   mapping_saved: 'Status mapping saved. Orders it had skipped are re-checked within a few seconds.',
   store_saved: 'ShipStation store saved: orders created from now on go there.',
   logged_out: 'You are logged out.',
+  shipments_retried: 'Parked shipments are being written to Ecwid again.',
   keys_replaced: 'New ShipStation key pair in use for the account: its stores sync now, parked write-backs are retried.',
 } as const;
 
@@ -251,6 +252,24 @@ export function shippedItemsSection(shipments: ShipmentStatus[] | undefined): st
   return `<table><thead><tr><th>Order</th><th>Shipment</th><th>Items shipped, with tracking number</th><th>Updated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/**
+ * Shipment write-backs waiting (parked): a reconnect or a ShipStation key replacement resumes those parked by the
+ * connection, whatever their age; "Retry" resumes them all now. Shown only when there are some.
+ */
+export function parkedSection(storeId: number, parked: { count: number; shipments: ShipmentStatus[] } | undefined, csrf: string): string {
+  if (!parked || parked.count === 0) return '';
+  const rows = parked.shipments.map(
+    (sh) =>
+      `<tr data-order="${e(sh.orderId)}"><td>${e(sh.orderId)}</td><td>${e(sh.parkedReason ?? '')}${
+        sh.parkedUntilReconnect ? '<br><span class="muted">waits for a reconnect or new ShipStation keys</span>' : sh.parkedUntil ? `<br><span class="muted">expires ${formatTime(sh.parkedUntil)}</span>` : ''
+      }</td><td>${formatTime(sh.parkedSince)}</td></tr>`,
+  );
+  return `<h2 id="parked">Shipments waiting to reach Ecwid</h2>
+<p><span id="count-parked">${parked.count}</span> shipment write-back(s) parked: written to Ecwid once the store is reconnected, its ShipStation keys are replaced, or you retry.</p>
+<table><thead><tr><th>Order</th><th>Why</th><th>Since</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<form method="post" action="/stores/${storeId}/retry-shipments">${csrfField(csrf)}<button type="submit">Retry parked shipments</button></form>`;
+}
+
 /** A sync step being retried right now, when the status carries one (ShipStation down, Ecwid 5xx…). */
 interface Retrying {
   activity: string;
@@ -270,6 +289,8 @@ export function storePage(opts: {
   shipments?: ShipmentStatus[];
   /** The account's ShipStation stores to choose from (undefined: could not be listed now). */
   shipstationStores?: StoreChoiceView;
+  /** Its parked write-backs: how many, and the first ones (undefined: could not be read). */
+  parked?: { count: number; shipments: ShipmentStatus[] };
 }): string {
   const { status: s, statusNames: names } = opts;
   const last = s.lastSyncResult;
@@ -295,7 +316,9 @@ export function storePage(opts: {
       last ? ` <span class="muted">(${e(last.trigger)}: ${last.fetched} read, ${last.imported} imported, ${last.skipped} skipped, ${last.failed} failed)</span>` : ''
     }${s.syncing ? ' <span class="muted">— syncing now…</span>' : ''}</td></tr>
 <tr><th>Next sync</th><td>${formatTime(s.nextSyncAt)}</td></tr>
-<tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed, ${s.cancelled} cancelled</td></tr>
+<tr><th>Orders</th><td><span id="count-imported">${s.imported}</span> imported, <span id="count-skipped">${s.skipped}</span> skipped, <span id="count-failed">${s.failed}</span> failed${
+      s.failedNotListed ? ` <span class="muted">(and ${s.failedNotListed} earlier failure(s) no longer listed)</span>` : ''
+    }, ${s.cancelled} cancelled</td></tr>
 <tr><th>ShipStation account</th><td>${e(accountLabel(s))}</td></tr>
 <tr><th>Connected by</th><td id="connected-by">${e(connectedByLabel(s))}</td></tr>
 ${
@@ -317,6 +340,7 @@ ${reasons.length ? `<h2>Why orders were skipped</h2><ul class="reasons">${reason
 <div id="skipped">${notesTable(s.recentSkipped ?? [], (n) => reasonHtml(n.reason, names), false)}</div>
 <h2>Recently failed orders</h2>
 <div id="failed">${notesTable(s.recentFailed ?? [], (n) => e(n.reason), true)}</div>
+${parkedSection(s.storeId, opts.parked, opts.csrf)}
 <h2 id="shipments">Shipped items per order</h2>
 <div id="shipped-items">${shippedItemsSection(opts.shipments)}</div>
 <h2 id="why">Why was an order (not) imported?</h2>

@@ -179,7 +179,8 @@ export function webRoutes(opts: WebRoutesOptions): Router {
       const shipments = await opts.service.recentShipments(storeId).catch(() => undefined);
       // The account's ShipStation stores: best effort too (one GET /stores per account a minute at most).
       const shipstationStores = status.state === 'disconnected' ? undefined : await opts.service.shipstationStores.view(storeId).catch(() => undefined);
-      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments, shipstationStores }));
+      const parked = await opts.service.parkedShipments(storeId).catch(() => undefined);
+      html(res, 200, storePage({ status, csrf: csrfOf(req), flash: flashFrom(req), statusNames, decision, askedOrderId: asked || undefined, shipments, shipstationStores, parked }));
     }),
   );
 
@@ -204,6 +205,7 @@ export function webRoutes(opts: WebRoutesOptions): Router {
 
   storeAction('sync', async (id) => done(await opts.service.syncNow(id, { trigger: 'operator' }), 'sync_started'));
   storeAction('pause', async (id) => done(await opts.service.pause(id), 'paused'));
+  storeAction('retry-shipments', async (id) => done((await opts.service.isRunning(id)) && (await opts.service.retryParkedShipments(id)) >= 0, 'shipments_retried'));
   storeAction('resume', async (id) => done(await opts.service.resume(id), 'resumed'));
   storeAction('disconnect', async (id, body) => {
     if (body.confirm !== 'yes') return { error: 'confirm_disconnect' };

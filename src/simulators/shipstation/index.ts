@@ -93,6 +93,8 @@ export interface ShipStationSimulator {
    * order shipped, FULFILLMENT_SHIPPED sent before this resolves). Throws what the endpoint would answer with 400.
    */
   markAsShipped(apiKey: string, orderKey: string, opts: Omit<MarkAsShippedRequest, 'orderId'>): Promise<Fulfillment>;
+  /** A user splits an open order in the UI (no label): `lines` stay, the rest becomes a new open order with its key. */
+  splitOrder(apiKey: string, orderKey: string, lines: { lineItemKey: string; quantity: number }[]): Order;
   /** Changes an order's status as a user would in the UI. */
   setOrderStatus(apiKey: string, orderKey: string, status: OrderStatus): void;
   /** A packer edits the order in the UI (hold, weight, dimensions, custom fields, notes, address, service); sets modifyDate. */
@@ -165,6 +167,7 @@ export async function startShipStationSimulator(opts: ShipStationSimulatorOption
       if (!r.ok) throw new Error(r.message);
       return r.fulfillment;
     },
+    splitOrder: (apiKey, orderKey, lines) => labels.splitOrder(apiKey, orderKey, lines),
     setOrderStatus: (apiKey, orderKey, status) => {
       const { order } = state.orderByKey(apiKey, orderKey);
       order.orderStatus = status;

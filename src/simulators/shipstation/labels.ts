@@ -117,6 +117,22 @@ export class LabelDesk {
     return structuredClone(shipment);
   }
 
+  /**
+   * A user splits an open order without shipping it (the UI's "Split Order"): it keeps `lines`, the rest becomes a
+   * new open order with the same orderKey (`mergedOrSplit`, `parentId`). Returns the new order.
+   */
+  splitOrder(apiKey: string, orderKey: string, lines: { lineItemKey: string; quantity: number }[]): SimOrder {
+    const acct = this.state.account(apiKey);
+    const rec = this.openOrder(acct, orderKey);
+    if (!rec) throw new Error(`no open order with orderKey ${orderKey}`);
+    const before = new Set([...acct.orders.values()].map((r) => r.order.orderId));
+    this.split(acct, rec, lines);
+    const child = [...acct.orders.values()].find((r) => !before.has(r.order.orderId));
+    if (!child) throw new Error(`order ${orderKey}: these lines are the whole order, nothing to split`);
+    rec.order.modifyDate = child.order.createDate;
+    return structuredClone(child.order);
+  }
+
   /** The order of this key that can still be shipped: the original, or the open part of a split order. */
   private openOrder(acct: AccountState, orderKey: string): OrderRecord | undefined {
     const main = acct.orders.get(orderKey);

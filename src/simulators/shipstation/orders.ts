@@ -190,6 +190,11 @@ export function upsertOrder(state: SimState, acct: AccountState, raw: unknown, r
 
   let target: OrderRecord | undefined = givenKey ? acct.orders.get(givenKey) : undefined;
   if (target && !target.active) target = undefined; // a deleted order's key starts a new order
+  // "orderId … is required for split orders": the parts of a split order share its key, the orderId names the part.
+  if (body.orderId && givenKey) {
+    const byId = state.activeOrderById(acct, body.orderId);
+    if (byId && byId.order.orderKey === givenKey) target = byId;
+  }
   if (!target && body.orderId) {
     target = state.activeOrderById(acct, body.orderId);
     if (!target) return reject(`The order with orderId ${body.orderId} was not found.`, body.orderId);
