@@ -10,6 +10,7 @@
  * which only hosts the simulators.
  */
 import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { ecwidSignature } from '../src/api/routes/ecwid-webhooks';
 import { shipstationAccountId } from '../src/activities/deps';
 import { generateOrders } from '../src/simulators/ecwid/seed';
@@ -23,6 +24,10 @@ import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
 const withSaturation = !process.argv.includes('--no-saturation');
+/** `--kill-only`: the scenario with the SIGKILL only (the handover's tail, measured again without the rest). */
+const killOnly = process.argv.includes('--kill-only');
+/** `--trace`: with the kill, print the store workflow's history around the three slowest orders (times from the kill). */
+const trace = process.argv.includes('--trace');
 /** `--profile`: the scenario without the kill only, with the workers under `node --cpu-prof` (see cpu-profile-summary.ts). */
 const profile = process.argv.includes('--profile');
 const PROFILE_DIR = join(__dirname, '..', '.data', 'profiles');
@@ -137,6 +142,10 @@ interface LoadResult {
   cpuMsPerOrderByKind: Record<string, number>;
   workerCpuMsPerOrderByThread: Record<string, number>;
   killed?: { worker: number; accountsOwned: number; atS: number };
+  /** Orders that took more than 5 s, by when they were sent relative to the kill (s) and whose owner died. */
+  slow?: { count: number; sentAfterKillS: number[]; latencyS: number[]; ofKilledOwner: number };
+  /** For each account whose owner was killed: when (s after the kill) its new owner took the lease, and made its first `createorders`. */
+  handover?: { newOwnerAfterS?: number; firstCreateAfterS?: number }[];
 }
 
 async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: number; killAtS?: number; onlyKey?: string; seed: number }): Promise<LoadResult> {
@@ -160,6 +169,8 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
   const next = () => (rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const deliveries: Promise<unknown>[] = [];
   let killed: LoadResult['killed'];
+  let victimKeys = new Set<string>();
+  let killedAt = 0;
   let deadTicks = 0;
   const t0 = Date.now();
   for (let i = 0; i < n; i++) {
@@ -174,9 +185,11 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
         if (w !== undefined) counts.set(w, (counts.get(w) ?? 0) + 1);
       }
       const [victim, owned] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
+      victimKeys = new Set(stack.accounts.filter((_, j) => workerIndexOf(stack, owners[j].owner?.worker) === victim).map((a) => a.apiKey));
       const tree = processTree(stack.workers[victim]!.pid!);
       deadTicks = tree.reduce((t, p) => t + cpuTicks(p), 0); // its CPU until the kill still counts
       await stack.killWorker(victim);
+      killedAt = Date.now();
       killed = { worker: victim, accountsOwned: owned, atS: (Date.now() - t0) / 1000 };
       log(`  SIGKILLed worker ${victim} (owner of ${owned} account(s)) at ${killed.atS.toFixed(1)} s`);
     }
@@ -218,12 +231,64 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
     apis: (ticks1.apis - ticks0.apis) * 10,
   };
   const cpuTicksUsed = (cpuMs.temporal + cpuMs.workers + cpuMs.apis) / 10;
-  const lat = [...created.entries()].map(([k, at]) => at - sent.get(k)!.at);
-  const reqs = stack.shipstation.requests.entries.slice(reqs0);
-  const creates = reqs.filter((r) => r.method === 'POST' && r.path === '/orders/createorders' && r.status === 200);
   const attempts = stack.shipstation.creationAttempts.slice(attempts0).filter((a) => sent.has(a.orderKey));
   const perKey = new Map<string, number>();
   for (const a of attempts) perKey.set(a.orderKey, (perKey.get(a.orderKey) ?? 0) + 1);
+  const lat = [...created.entries()].map(([k, at]) => at - sent.get(k)!.at);
+  const slowOnes = [...created.entries()].filter(([k, at]) => at - sent.get(k)!.at > 5_000).sort((a, b) => sent.get(a[0])!.at - sent.get(b[0])!.at);
+  const slow = killed
+    ? {
+        count: slowOnes.length,
+        sentAfterKillS: slowOnes.map(([k]) => Number(((sent.get(k)!.at - killedAt) / 1000).toFixed(1))),
+        latencyS: slowOnes.map(([k, at]) => Number(((at - sent.get(k)!.at) / 1000).toFixed(1))),
+        ofKilledOwner: slowOnes.filter(([k]) => victimKeys.has(sent.get(k)!.apiKey)).length,
+        // Orders written more than once: when each write arrived (s after the kill), and how it was answered.
+        twice: [...perKey.entries()]
+          .filter(([, c]) => c > 1)
+          .map(([k]) => ({ k, writes: attempts.filter((a) => a.orderKey === k).map((a) => `${((a.at - killedAt) / 1000).toFixed(1)}:${a.outcome}`), sentS: Number(((sent.get(k)!.at - killedAt) / 1000).toFixed(1)) })),
+      }
+    : undefined;
+  if (killed && trace) {
+    const slowest = [...created.entries()].sort((a, b) => b[1] - sent.get(b[0])!.at - (a[1] - sent.get(a[0])!.at)).slice(0, 3);
+    const twice = [...perKey.entries()].filter(([, c]) => c > 1).slice(0, 2).map(([k]) => [k, attempts.filter((a) => a.orderKey === k).pop()!.at] as const);
+    for (const [k, at] of [...slowest, ...twice]) {
+      const storeId = Number(k.split('-')[1]);
+      const from = sent.get(k)!.at;
+      const history = await stack.client.workflow.getHandle(`store-sync:${storeId}`).fetchHistory();
+      const rel = (ms: number) => ((ms - killedAt) / 1000).toFixed(2);
+      const lines = (history.events ?? [])
+        .filter((e) => {
+          const t = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+          return t >= from - 3_000 && t <= at + 1_000;
+        })
+        .map((e) => {
+          const t = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+          const a = e.activityTaskScheduledEventAttributes;
+          const st = e.activityTaskStartedEventAttributes;
+          const wt = e.workflowTaskStartedEventAttributes;
+          const extra = a ? ` ${a.activityType?.name} on ${a.taskQueue?.name}` : st ? ` attempt ${st.attempt} by ${st.identity}` : wt ? ` by ${wt.identity}` : '';
+          return `    ${rel(t)} s ${temporal.api.enums.v1.EventType[e.eventType ?? 0]}${extra}`;
+        });
+      log(`  trace of ${k}: sent at ${rel(from)} s, created at ${rel(at)} s\n${lines.join('\n')}`);
+    }
+  }
+  const handover = killed
+    ? await Promise.all(
+        stack.accounts
+          .filter((a) => victimKeys.has(a.apiKey))
+          .map(async (a) => {
+            const view = await stack.api<AccountView>(0, `/accounts/${shipstationAccountId(a.apiKey)}`);
+            const since = view.owner?.since ? Date.parse(view.owner.since) : NaN;
+            const first = stack.shipstation.creationAttempts.slice(attempts0).find((c) => c.at >= killedAt && c.apiKey === a.apiKey);
+            return {
+              newOwnerAfterS: Number(((since - killedAt) / 1000).toFixed(1)),
+              ...(first ? { firstCreateAfterS: Number(((first.at - killedAt) / 1000).toFixed(1)) } : {}),
+            };
+          }),
+      )
+    : undefined;
+  const reqs = stack.shipstation.requests.entries.slice(reqs0);
+  const creates = reqs.filter((r) => r.method === 'POST' && r.path === '/orders/createorders' && r.status === 200);
   return {
     orders: n,
     delivered: created.size,
@@ -239,6 +304,7 @@ async function webhookLoad(setup: Setup, opts: { perSecond: number; seconds: num
     workerCpuMsPerOrderByThread: workerThreads,
     cpuMsPerOrderByKind: Object.fromEntries(Object.entries(cpuMs).map(([k, v]) => [k, Number((v / Math.max(1, created.size)).toFixed(1))])),
     ...(killed ? { killed } : {}),
+    ...(slow ? { slow, handover } : {}),
   };
 }
 
@@ -278,7 +344,7 @@ async function labelBatch(setup: Setup) {
 
 export async function multiWorker(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
-  for (const kill of profile ? [false] : [false, true]) {
+  for (const kill of profile ? [false] : killOnly ? [true] : [false, true]) {
     log(`${kill ? 'with' : 'without'} a SIGKILL: ${WORKERS} workers, ${APIS} APIs, ${ACCOUNTS} accounts × ${STORES_PER_ACCOUNT} stores, ${PER_SECOND} orders/s for ${SECONDS} s…`);
     const setup = await setUp();
     try {

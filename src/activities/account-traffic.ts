@@ -16,11 +16,19 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { adoptBudgetLease, budgetLeaseOf, type BudgetLease } from '../clients/rate-pacer';
 import { shipstationAccountTaskQueue, shipstationAccountWorkflowId } from '../domain/ids';
 import { accountOwnerSignal } from '../workflows/definitions';
+import { adoptAccountFacts, factsOfAccount, knownAccountFacts, type AccountFacts } from './account';
 import { heartbeat, type ActivityDeps } from './deps';
 import { temporal } from './shipments';
 
 /** How often the owner records its spending (the heartbeat the next owner starts from). */
 export const LEASE_HEARTBEAT_MS = 1_000;
+
+/**
+ * What the lease's heartbeat carries to the next owner: the budget spent, and what the account's workflow last said
+ * (its pair, whether it is refused). With the latter the next owner serves the account's imports at once, instead of
+ * asking a workflow whose worker may be the one that just died (encrypted like every payload).
+ */
+type LeaseHeartbeat = BudgetLease & { facts?: AccountFacts };
 
 export interface AccountTrafficInput {
   accountId: string;
@@ -50,10 +58,18 @@ export async function ownAccountTraffic(deps: ActivityDeps, input: AccountTraffi
   if (!host) throw new Error('this worker process does not serve ShipStation accounts');
   const ctx = Context.current();
   // A retry after the owner died starts from its last heartbeat; a first attempt from the previous run's lease.
-  const previous = (ctx.info.heartbeatDetails as BudgetLease | undefined) ?? input.lease;
+  const handedOver = ctx.info.heartbeatDetails as LeaseHeartbeat | undefined;
+  const previous = handedOver ?? input.lease;
   adoptBudgetLease(input.accountId, previous);
+  adoptAccountFacts(input.accountId, handedOver?.facts);
   const taskQueue = shipstationAccountTaskQueue(deps.taskQueue ?? 'ecwid-shipstation', input.accountId);
-  heartbeat(budgetLeaseOf(input.accountId));
+  const handOver = (spent: BudgetLease): LeaseHeartbeat => {
+    const facts = knownAccountFacts(input.accountId);
+    return facts ? { ...spent, facts } : spent;
+  };
+  heartbeat(handOver(budgetLeaseOf(input.accountId)));
+  // Asked now, so that the account's first import finds the answer ready.
+  factsOfAccount(deps, input.accountId).catch(() => undefined);
   const serving = await host.serve(input.accountId);
   try {
     await temporal(deps)
@@ -64,7 +80,7 @@ export async function ownAccountTraffic(deps: ActivityDeps, input: AccountTraffi
       });
     deps.logger.info({ accountId: input.accountId, attempt: ctx.info.attempt }, 'serving the ShipStation account');
     while (!ctx.cancellationSignal.aborted) {
-      heartbeat(budgetLeaseOf(input.accountId));
+      heartbeat(handOver(budgetLeaseOf(input.accountId)));
       await sleep(LEASE_HEARTBEAT_MS, ctx.cancellationSignal);
     }
   } finally {
@@ -75,6 +91,6 @@ export async function ownAccountTraffic(deps: ActivityDeps, input: AccountTraffi
   if (ctx.cancellationDetails?.cancelRequested) return spent;
   // This worker is shutting down (a deploy) or lost the lease: fail, so that Temporal retries the lease on another
   // worker at once, from the last heartbeat's spending.
-  heartbeat(spent);
+  heartbeat(handOver(spent));
   throw ApplicationFailure.retryable('the account owner stopped serving (worker shutdown or lost lease)', 'AccountOwnerStopped');
 }

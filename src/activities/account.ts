@@ -21,6 +21,7 @@ import {
   accountStatusQuery,
   attachStoreSignal,
   detachStoreSignal,
+  LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
   reconcileNowSignal,
   shipNoticeRoutedSignal,
   type AttachStore,
@@ -109,29 +110,86 @@ function pairOfAccount(deps: ActivityDeps, accountId: string, own: ShipStationCr
 
 /** How long a worker reuses what an account's workflow said (its pair and state): a replacement shows within this. */
 const ACCOUNT_FACTS_KEPT_MS = 3_000;
-const accountFacts = new Map<string, { until: number; facts: Promise<AccountFacts> }>();
+/**
+ * Past ACCOUNT_FACTS_KEPT_MS, what was said is still used for this long while a fresh answer is asked for in the
+ * background. A query waits for the worker that last ran the account's workflow; when that worker just died, Temporal
+ * gives the query to another one only some 10 s later, and the account's imports must not wait for it. A pair that
+ * ShipStation refuses meanwhile is asked for again at once (see importOrdersOfStore).
+ */
+const ACCOUNT_FACTS_STALE_MS = 60_000;
+
+interface KeptFacts {
+  at: number;
+  facts: Promise<AccountFacts>;
+  /** Set once `facts` resolved: what can be served while a fresher answer is on its way. */
+  known?: AccountFacts;
+  refreshing?: boolean;
+}
+const accountFacts = new Map<string, KeptFacts>();
 
 export interface AccountFacts {
   credentials: ShipStationCredentials;
   refused: boolean;
 }
 
-/**
- * The account's current pair and whether ShipStation refuses it, for the activities that call ShipStation on a
- * store's behalf (imports, write-backs): the account holds the pair, so a replacement reaches them at once, whatever
- * copy the store holds. Kept a few seconds per process (a burst of pages asks once).
- */
-export function factsOfAccount(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
-  const kept = accountFacts.get(accountId);
-  if (kept && kept.until > Date.now()) return kept.facts;
-  const facts = (async () => {
+function askAccountFacts(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
+  return (async () => {
     const [own, status] = await Promise.all([credentialsOfAccount(deps, accountId), queryAccount(deps, accountId, (h) => h.query(accountStatusQuery))]);
     return { credentials: pairOfAccount(deps, accountId, own), refused: status.credentials?.state === 'refused' };
   })();
-  accountFacts.set(accountId, { until: Date.now() + ACCOUNT_FACTS_KEPT_MS, facts });
-  // A refused pair is not kept: its replacement must show at the next question.
-  facts.then((f) => f.refused && accountFacts.delete(accountId), () => accountFacts.delete(accountId));
-  return facts;
+}
+
+function keep(accountId: string, facts: Promise<AccountFacts>): KeptFacts {
+  const kept: KeptFacts = { at: Date.now(), facts };
+  accountFacts.set(accountId, kept);
+  facts.then(
+    (f) => {
+      // A refused pair is not kept: its replacement must show at the next question.
+      if (f.refused) accountFacts.delete(accountId);
+      else kept.known = f;
+    },
+    () => accountFacts.get(accountId) === kept && accountFacts.delete(accountId),
+  );
+  return kept;
+}
+
+/**
+ * The account's current pair and whether ShipStation refuses it, for the activities that call ShipStation on a
+ * store's behalf (imports, write-backs): the account holds the pair, so a replacement reaches them at once, whatever
+ * copy the store holds. Kept a few seconds per process (a burst of pages asks once), then served for up to a minute
+ * while a fresh answer is asked for in the background.
+ */
+export function factsOfAccount(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
+  const kept = accountFacts.get(accountId);
+  const age = kept ? Date.now() - kept.at : Infinity;
+  if (kept && age < ACCOUNT_FACTS_KEPT_MS) return kept.facts;
+  if (kept?.known && age < ACCOUNT_FACTS_STALE_MS) {
+    if (!kept.refreshing) {
+      kept.refreshing = true;
+      const fresh = askAccountFacts(deps, accountId);
+      fresh.then(
+        () => accountFacts.get(accountId) === kept && keep(accountId, fresh),
+        (err: unknown) => {
+          kept.refreshing = false;
+          deps.logger.warn({ accountId, err: String(err) }, 'could not refresh what the ShipStation account says; using what it said last');
+        },
+      );
+    }
+    return Promise.resolve(kept.known);
+  }
+  return keep(accountId, askAccountFacts(deps, accountId)).facts;
+}
+
+/** What this process knows of the account now, if anything (the account's owner hands it to the next one). */
+export function knownAccountFacts(accountId: string): AccountFacts | undefined {
+  return accountFacts.get(accountId)?.known;
+}
+
+/** What the account's previous owner knew (its last heartbeat): used until this process asks the account itself. */
+export function adoptAccountFacts(accountId: string, facts: AccountFacts | undefined): void {
+  if (!facts || facts.refused || accountFacts.get(accountId)?.known) return;
+  const kept = keep(accountId, Promise.resolve(facts));
+  kept.known = facts;
 }
 
 /** Forgets what this process kept about the account (its pair was just refused: it may have been replaced since). */
@@ -170,6 +228,7 @@ export async function joinShipStationAccount(
   await temporal(deps).workflow.signalWithStart('shipstationAccount', {
     workflowId: shipstationAccountWorkflowId(accountId),
     taskQueue: deps.taskQueue ?? 'ecwid-shipstation',
+    workflowTaskTimeout: LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
     args: [args],
     signal: attachStoreSignal,
     signalArgs: [attach],

@@ -11,6 +11,7 @@ import {
   pauseSignal,
   resumeSignal,
   retryShipmentSignal,
+  LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
   shipmentStatusQuery,
   statusQuery,
   syncNowSignal,
@@ -127,6 +128,7 @@ export class ConnectionService {
         taskQueue: this.opts.taskQueue,
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
+        workflowTaskTimeout: LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
         typedSearchAttributes: [
           { key: ECWID_STORE_ID, value: String(body.ecwidStoreId) },
           { key: CONNECTION_STATE, value: 'active' },

@@ -12,6 +12,14 @@ import type { ShippedLine } from '../domain/shipment-progress';
 export type { ConnectionState } from '../domain/connection-state';
 export type { CompactShipment } from '../domain/shipment-notice';
 
+/**
+ * Workflow task timeout of the long-lived workflows (a store's import, an account). A task started on a worker that
+ * dies is given to another worker only when this runs out: Temporal's default, 10 s, was the longest pause of an
+ * order when a worker was SIGKILLed. These tasks take milliseconds (a few hundred on a cold replay), so 4 s leaves a
+ * wide margin on a loaded machine; a task that still runs late is retried by the server, never lost.
+ */
+export const LONG_LIVED_WORKFLOW_TASK_TIMEOUT = '4 seconds';
+
 export interface ShipStationCredentials {
   apiKey: string;
   apiSecret: string;

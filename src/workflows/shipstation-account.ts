@@ -5,7 +5,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   log,
   patched,
   proxyActivities,
@@ -19,6 +19,7 @@ import {
   accountCredentialsQuery,
   accountOwnerSignal,
   accountStatusQuery,
+  LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
   attachStoreSignal,
   budgetReportSignal,
   detachStoreSignal,
@@ -403,7 +404,7 @@ export async function shipstationAccount(input: ShipStationAccountInput): Promis
   await condition(allHandlersFinished);
   // The subscription's daily re-check carries over: handing over often must not cost a list call each time.
   const carried: AccountCarried = { ...c, stores: [...stores], reports: [...reports.values()] };
-  await continueAsNew<typeof shipstationAccount>({ accountId: input.accountId, credentials, carried });
+  await makeContinueAsNewFunc<typeof shipstationAccount>({ workflowTaskTimeout: LONG_LIVED_WORKFLOW_TASK_TIMEOUT })({ accountId: input.accountId, credentials, carried });
   return { storesLeft: stores.size };
 }
 

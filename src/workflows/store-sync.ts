@@ -3,7 +3,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   log,
   patched,
   proxyActivities,
@@ -17,6 +17,7 @@ import { shipstationAccountTaskQueue } from '../domain/ids';
 import { CONNECTION_STATE } from '../temporal/search-attributes';
 import {
   credentialsQuery,
+  LONG_LIVED_WORKFLOW_TASK_TIMEOUT,
   disconnectSignal,
   needsReconnectSignal,
   orderDecisionQuery,
@@ -280,7 +281,7 @@ export async function storeSync(input: StoreSyncInput): Promise<void> {
   }
   // Signals that arrive while we hand over are kept: they are in `s`, or the server makes us see them first.
   await condition(allHandlersFinished);
-  await continueAsNew<typeof storeSync>({ storeId: input.storeId, credentials, settings, carried: s });
+  await makeContinueAsNewFunc<typeof storeSync>({ workflowTaskTimeout: LONG_LIVED_WORKFLOW_TASK_TIMEOUT })({ storeId: input.storeId, credentials, settings, carried: s });
 }
 
 /**
