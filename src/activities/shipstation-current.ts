@@ -192,15 +192,32 @@ async function listSentOrders(ss: ShipStationClient, wanted: WantedOrder[], slot
 
 /**
  * The account's open ShipStation orders dated (`orderDate`, the Ecwid creation date) from `from` (unix seconds),
- * by key: one listing per open status, pages of 500, read once for as long as `cached` keeps it, whatever the
- * number of pages of Ecwid orders that ask.
+ * by key, read once for as long as `cached` keeps it, whatever the number of pages of Ecwid orders that ask. One
+ * listing of every status first: when the window holds few orders (a new account, a quiet one) its pages are the
+ * cheapest way; when it holds more pages than there are open statuses, one listing per open status instead.
  */
 export function openOrdersSince(ss: ShipStationClient, from: number, cached: LookupCache): Promise<Map<string, CurrentOrder>> {
   return cached(`ss-open-since:${from}`, async () => {
     const open = new Map<string, CurrentOrder>();
+    const orderDateStart = toShipStationDateTime(from).slice(0, 19).replace('T', ' ');
+    const keepOpen = (orders: CurrentOrder[]) => {
+      for (const o of orders) if (!CLOSED_SHIPSTATION_STATUSES.includes(o.orderStatus)) keep(open, o);
+    };
+    const first = await ss.listOrders({ orderDateStart, pageSize: LIST_PAGE_SIZE, page: 1 });
+    heartbeat({ stage: 'listing-open-shipstation-orders', page: 1 });
+    if (first.pages <= 1 + OPEN_SHIPSTATION_STATUSES.length) {
+      keepOpen(first.orders as CurrentOrder[]);
+      for (let page = 2; page <= first.pages && first.orders.length > 0; page++) {
+        const res = await ss.listOrders({ orderDateStart, pageSize: LIST_PAGE_SIZE, page });
+        keepOpen(res.orders as CurrentOrder[]);
+        heartbeat({ stage: 'listing-open-shipstation-orders', page });
+        if (res.orders.length === 0) break;
+      }
+      return open;
+    }
     for (const status of OPEN_SHIPSTATION_STATUSES) {
       for (let page = 1; ; page++) {
-        const res = await ss.listOrders({ orderStatus: status, orderDateStart: toShipStationDateTime(from).slice(0, 19).replace('T', ' '), pageSize: LIST_PAGE_SIZE, page });
+        const res = await ss.listOrders({ orderStatus: status, orderDateStart, pageSize: LIST_PAGE_SIZE, page });
         for (const o of res.orders as CurrentOrder[]) keep(open, o);
         heartbeat({ stage: 'listing-open-shipstation-orders', status, page });
         if (page >= res.pages || res.orders.length === 0) break;
