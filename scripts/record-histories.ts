@@ -46,6 +46,16 @@ async function main(): Promise<void> {
     await stack.api(`/connections/${storeId}/settings`, { method: 'PATCH', body: JSON.stringify({ statusMapping: { CUSTOM_FULFILLMENT_STATUS_1: 'on_hold' } }) });
     await stack.shipstation.createLabel(SS_ACCOUNT.apiKey, key, { trackingNumber: 'REPLAY-1' });
     await eventually(() => stack.ecwid.getOrder(storeId, saved.id!)?.trackingNumber === 'REPLAY-1', 30_000);
+    // "Mark as Shipped" in ShipStation (no label): FULFILLMENT_SHIPPED starts fulfillmentShipped.
+    const [marked] = generateOrders(1, 93);
+    const markedSaved = stack.ecwid.upsertOrder(storeId, marked);
+    await stack.ecwid.sendWebhook(storeId, 'order.created', { orderId: markedSaved.id });
+    const markedKey = `ecwid-${storeId}-${markedSaved.id}`;
+    await eventually(() => stack.shipstation.ordersByKey(SS_ACCOUNT.apiKey).get(markedKey), 30_000);
+    await stack.shipstation.markAsShipped(SS_ACCOUNT.apiKey, markedKey, { carrierCode: 'ups', trackingNumber: 'REPLAY-MARKED-1' });
+    await eventually(() => stack.ecwid.getOrder(storeId, markedSaved.id!)?.trackingNumber === 'REPLAY-MARKED-1', 30_000);
+    // The account's ShipStation stores, listed for the store choice: listShipStationStores.
+    await stack.api(`/connections/${storeId}/shipstation-stores`);
     // Order events start no workflow of their own (a signal to the store's): an application event records ecwidEvent.
     const uninstall = await stack.ecwid.sendWebhook(storeId, 'application.uninstalled', {});
     await stack.client.workflow.getHandle(`ecwid-event:${uninstall.eventId}`).result();
@@ -64,7 +74,7 @@ async function main(): Promise<void> {
       await save('shipNotify', wf.workflowId);
       break;
     }
-    for (const type of ['ecwidEvent', 'shipstationAccount']) {
+    for (const type of ['ecwidEvent', 'shipstationAccount', 'fulfillmentShipped', 'listShipStationStores']) {
       for await (const wf of stack.client.workflow.list({ query: `WorkflowType="${type}"` })) {
         await save(type, wf.workflowId);
         break;
