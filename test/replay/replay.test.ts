@@ -19,7 +19,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.pb'));
 describe('replay of recorded histories', () => {
   test('every workflow type has recorded histories; those of the first release are kept', () => {
     const types = new Set(files.map((f) => f.split('@')[0]));
-    expect([...types].sort()).toEqual(['ecwidEvent', 'shipNotify', 'shipmentWriteBack', 'shipstationAccount', 'storeSync']);
+    expect([...types].sort()).toEqual(['ecwidEvent', 'fulfillmentShipped', 'listShipStationStores', 'shipNotify', 'shipmentWriteBack', 'shipstationAccount', 'storeSync']);
     for (const type of ['shipNotify', 'shipmentWriteBack', 'storeSync']) expect(files).toContain(`${type}@84aeb5a.pb`);
   });
 
