@@ -24,14 +24,17 @@ describe('the heartbeat ticker', () => {
       {
         slowStep: async (label: string) => {
           heartbeat({ stage: 'fetched' });
-          await sleep(450); // one slow call, no progress heartbeat of its own
+          // One slow call, no progress heartbeat of its own: it lasts until the ticker beat three times (or 5 s, on a
+          // machine so loaded that no timer fired: then the count below fails). No fixed sleep: a loaded CI machine
+          // delays timers, and the ticker's beats are what is tested, not the clock.
+          for (const start = Date.now(); beats.length < 4 && Date.now() - start < 5_000; ) await sleep(20);
           return `${label} done`;
         },
       },
       100,
     );
     await expect(env.run(activities.slowStep, 'page 1')).resolves.toBe('page 1 done');
-    // The progress heartbeat, then about one tick every 100 ms carrying the same details.
+    // The progress heartbeat, then the ticker's own, every 100 ms, carrying the same details.
     expect(beats[0]).toEqual({ stage: 'fetched' });
     expect(beats.length).toBeGreaterThanOrEqual(4);
     expect(beats.every((b) => JSON.stringify(b) === JSON.stringify({ stage: 'fetched' }))).toBe(true);

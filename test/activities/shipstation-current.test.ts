@@ -76,14 +76,36 @@ test('reads waiting for the same slot share one listing', async () => {
   expect(listings().every((r) => r.query.orderNumber === undefined)).toBe(true);
 });
 
-test('the open orders of a window are listed once per open status and shared by the pages of a sync', async () => {
+test('the open orders of a window are listed once, all statuses together while the window holds few pages, and shared by the pages of a sync', async () => {
   sim.requests.clear();
   const cached = syncCache('test-sync');
   const open = await openOrdersSince(client, Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000), cached);
   await openOrdersSince(client, Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000), cached);
   expect(open.size).toBe(699 - 100); // 100 of them are shipped (every 7th), one was deleted
   expect(open.has('ecwid-3-C7')).toBe(false);
-  expect(listings().map((r) => r.query.orderStatus)).toEqual(['awaiting_payment', 'awaiting_shipment', 'awaiting_shipment', 'pending_fulfillment', 'on_hold']);
+  // 699 orders: two pages of every status, each asked once (the second call of the sync is served from the cache).
+  expect(listings().map((r) => [r.query.orderStatus, r.query.page])).toEqual([
+    [undefined, '1'],
+    [undefined, '2'],
+  ]);
+});
+
+test('a window holding more than five pages of orders is listed per open status instead', async () => {
+  const big = await startShipStationSimulator({ accounts: [SS], rateLimitPerMinute: 100_000 });
+  try {
+    const c = new ShipStationClient({ baseUrl: big.url, ...SS });
+    for (let i = 0; i < 2600; i += 100) {
+      await c.createOrders(Array.from({ length: 100 }, (_, j) => order(i + j, (i + j) % 2 === 0 ? 'shipped' : 'awaiting_shipment')));
+    }
+    big.requests.clear();
+    const open = await openOrdersSince(c, Math.floor(Date.parse('2026-11-01T00:00:00Z') / 1000), syncCache('big-window'));
+    expect(open.size).toBe(1300);
+    const calls = big.requests.filter('GET', '/orders').map((r) => r.query.orderStatus);
+    // One page of everything (6 pages in all: too many), then 3 pages of awaiting_shipment and one of each other status.
+    expect(calls).toEqual([undefined, 'awaiting_payment', 'awaiting_shipment', 'awaiting_shipment', 'awaiting_shipment', 'pending_fulfillment', 'on_hold']);
+  } finally {
+    await big.close();
+  }
 });
 
 test('an order sent long ago among recent ones is looked up by number when that is cheaper than the pages left', async () => {
