@@ -84,3 +84,10 @@ export function startBudgetReporter(client: Client, logger?: Logger, everyMs = R
   timer.unref();
   running = { client, logger, timer };
 }
+
+/** Stops this process's reporter (a test stack that is about to close its client: no report may use it after). */
+export function stopBudgetReporter(): void {
+  if (!running) return;
+  clearInterval(running.timer);
+  running = undefined;
+}

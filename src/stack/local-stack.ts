@@ -10,6 +10,7 @@ import { startEcwidSimulator, type EcwidSimulator } from '../simulators/ecwid';
 import { startShipStationSimulator, type ShipStationSimulator } from '../simulators/shipstation';
 import { EncryptionCodec, keysFromEnv } from '../temporal/encryption-codec';
 import { createWorker } from '../worker/create-worker';
+import { stopBudgetReporter } from '../activities/budget-reporter';
 import type { DeploymentVersion } from '../worker/versioning';
 import { TEST_ENCRYPTION_KEY, encryptedClient, startTemporal, workflowBundle } from './test-temporal';
 
@@ -181,6 +182,11 @@ export async function startTestStack(
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await Promise.all([ecwid.close(), shipstation.close()]);
+      stopBudgetReporter();
+      // A Temporal client call that met a retryable status retries on a timer (100 ms, then doubling); one that fires
+      // after the connection closed throws from the timer ("Channel has been shut down"). Calls begun by the
+      // stopped worker and API (a background refresh of an account's facts, a budget report) get this long to end.
+      await new Promise((r) => setTimeout(r, 1_000));
       await env.teardown();
     },
   };
