@@ -16,7 +16,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { adoptBudgetLease, budgetLeaseOf, type BudgetLease } from '../clients/rate-pacer';
 import { shipstationAccountTaskQueue, shipstationAccountWorkflowId } from '../domain/ids';
 import { accountOwnerSignal } from '../workflows/definitions';
-import { adoptAccountFacts, factsOfAccount, knownAccountFacts, type AccountFacts } from './account';
+import { adoptAccountFacts, knownAccountFacts, type AccountFacts } from './account';
 import { heartbeat, type ActivityDeps } from './deps';
 import { temporal } from './shipments';
 
@@ -68,8 +68,6 @@ export async function ownAccountTraffic(deps: ActivityDeps, input: AccountTraffi
     return facts ? { ...spent, facts } : spent;
   };
   heartbeat(handOver(budgetLeaseOf(input.accountId)));
-  // Asked now, so that the account's first import finds the answer ready.
-  factsOfAccount(deps, input.accountId).catch(() => undefined);
   const serving = await host.serve(input.accountId);
   try {
     await temporal(deps)

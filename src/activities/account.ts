@@ -111,19 +111,22 @@ function pairOfAccount(deps: ActivityDeps, accountId: string, own: ShipStationCr
 /** How long a worker reuses what an account's workflow said (its pair and state): a replacement shows within this. */
 const ACCOUNT_FACTS_KEPT_MS = 3_000;
 /**
- * Past ACCOUNT_FACTS_KEPT_MS, what was said is still used for this long while a fresh answer is asked for in the
- * background. A query waits for the worker that last ran the account's workflow; when that worker just died, Temporal
- * gives the query to another one only some 10 s later, and the account's imports must not wait for it. A pair that
- * ShipStation refuses meanwhile is asked for again at once (see importOrdersOfStore).
+ * Past ACCOUNT_FACTS_KEPT_MS, what was said is still used for this long when a fresh answer does not come within
+ * ACCOUNT_FACTS_WAIT_MS. A query waits for the worker that last ran the account's workflow; when that worker just
+ * died, Temporal gives the query to another worker only some 10 s later, and the account's imports must not wait for
+ * it. A pair that ShipStation refuses meanwhile is asked for again at once (see importOrdersOfStore).
  */
 const ACCOUNT_FACTS_STALE_MS = 60_000;
+/** How long a question is given when an earlier answer can stand in (a deadline: no call outlives it). */
+const ACCOUNT_FACTS_WAIT_MS = 1_000;
 
 interface KeptFacts {
   at: number;
   facts: Promise<AccountFacts>;
-  /** Set once `facts` resolved: what can be served while a fresher answer is on its way. */
+  /** Set once `facts` resolved: what stands in while a fresher answer is late. */
   known?: AccountFacts;
-  refreshing?: boolean;
+  /** The question asked with a deadline past ACCOUNT_FACTS_KEPT_MS, shared by every import that waits for it. */
+  refresh?: Promise<AccountFacts>;
 }
 const accountFacts = new Map<string, KeptFacts>();
 
@@ -156,28 +159,29 @@ function keep(accountId: string, facts: Promise<AccountFacts>): KeptFacts {
 /**
  * The account's current pair and whether ShipStation refuses it, for the activities that call ShipStation on a
  * store's behalf (imports, write-backs): the account holds the pair, so a replacement reaches them at once, whatever
- * copy the store holds. Kept a few seconds per process (a burst of pages asks once), then served for up to a minute
- * while a fresh answer is asked for in the background.
+ * copy the store holds. Kept a few seconds per process (a burst of pages asks once). Past that, the account is asked
+ * again with a 1 s deadline, and what it said last (up to a minute ago) stands in if the answer is late.
  */
-export function factsOfAccount(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
+export async function factsOfAccount(deps: ActivityDeps, accountId: string): Promise<AccountFacts> {
   const kept = accountFacts.get(accountId);
   const age = kept ? Date.now() - kept.at : Infinity;
   if (kept && age < ACCOUNT_FACTS_KEPT_MS) return kept.facts;
-  if (kept?.known && age < ACCOUNT_FACTS_STALE_MS) {
-    if (!kept.refreshing) {
-      kept.refreshing = true;
-      const fresh = askAccountFacts(deps, accountId);
-      fresh.then(
-        () => accountFacts.get(accountId) === kept && keep(accountId, fresh),
-        (err: unknown) => {
-          kept.refreshing = false;
-          deps.logger.warn({ accountId, err: String(err) }, 'could not refresh what the ShipStation account says; using what it said last');
-        },
-      );
-    }
-    return Promise.resolve(kept.known);
+  const stale = kept?.known && age < ACCOUNT_FACTS_STALE_MS ? kept.known : undefined;
+  if (!kept || !stale) return keep(accountId, askAccountFacts(deps, accountId)).facts;
+  kept.refresh ??= temporal(deps)
+    .withDeadline(Date.now() + ACCOUNT_FACTS_WAIT_MS, () => askAccountFacts(deps, accountId))
+    .then((fresh) => {
+      if (accountFacts.get(accountId) === kept) keep(accountId, Promise.resolve(fresh));
+      return fresh;
+    })
+    .finally(() => (kept.refresh = undefined));
+  try {
+    return await kept.refresh;
+  } catch (err) {
+    // Late, or refused for a moment (a run handing over to the next): what the account said last stands in.
+    deps.logger.warn({ accountId, err: String(err) }, 'the ShipStation account did not answer in time; using what it said last');
+    return stale;
   }
-  return keep(accountId, askAccountFacts(deps, accountId)).facts;
 }
 
 /** What this process knows of the account now, if anything (the account's owner hands it to the next one). */
