@@ -9,7 +9,7 @@
  * that ShipStation order whole (a split order's part ships its own items only). Pure: no HTTP, no Temporal.
  */
 import { parseOrderKey } from './ids';
-import { adoptedOrderRef, type CompactShipment, type RoutedOrder, type Routing } from './shipment-notice';
+import { adoptedOrderRef, canonicalResourceUrl, type CompactShipment, type RoutedOrder, type Routing } from './shipment-notice';
 
 /** A fulfillment as `GET /fulfillments` lists it (the fields the connector reads). */
 export interface ShipStationFulfillment {
@@ -115,29 +115,9 @@ const FILTER_VALUE: Record<(typeof FULFILLMENT_NOTICE_FILTERS)[number], RegExp> 
   trackingNumber: /^[A-Za-z0-9_.-]{1,64}$/,
 };
 
-/**
- * The canonical form of a FULFILLMENT_SHIPPED resource URL: its origin, the path `/fulfillments` and only the
- * identifying filters (names case-insensitive), in a fixed order. Undefined when the URL names no fulfillment
- * (another path, no filter, a malformed value): reading it would mean the account's whole history.
- */
+/** FULFILLMENT_SHIPPED's resource URL in canonical form: `/fulfillments` and its identifying filters (see canonicalResourceUrl). */
 export function canonicalFulfillmentNoticeUrl(raw: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (!/^\/fulfillments\/?$/i.test(url.pathname)) return undefined;
-  const given = new Map<string, string>();
-  for (const [name, value] of url.searchParams) if (!given.has(name.toLowerCase())) given.set(name.toLowerCase(), value);
-  const out = new URL('/fulfillments', url.origin);
-  for (const name of FULFILLMENT_NOTICE_FILTERS) {
-    const value = given.get(name.toLowerCase());
-    if (value === undefined || value === '') continue;
-    if (!FILTER_VALUE[name].test(value)) return undefined;
-    out.searchParams.set(name, value);
-  }
-  return out.search === '' ? undefined : out.toString();
+  return canonicalResourceUrl(raw, '/fulfillments', FILTER_VALUE);
 }
 
 /** One page of a canonical notice: the largest page, a stable order (paging can resume). */

@@ -177,29 +177,34 @@ const FILTER_VALUE: Record<(typeof SHIP_NOTICE_FILTERS)[number], RegExp> = {
 };
 
 /**
- * The canonical form of a SHIP_NOTIFY resource URL: its origin, the path `/shipments` and only the identifying
- * filters (names matched case-insensitively, as ShipStation does), in a fixed order. Undefined when the URL names
- * no labels (another path, no filter, or a malformed value): reading it would mean the account's whole history.
- * The origin is checked elsewhere (`isShipStationResourceUrl`).
+ * The canonical form of a ShipStation resource URL of a webhook: its origin, `path` and only the identifying
+ * `filters` (names matched case-insensitively, as ShipStation does), in a fixed order. Undefined when the URL names
+ * nothing (another path, no filter, or a malformed value): reading it would mean the account's whole history.
+ * Shared by SHIP_NOTIFY (`/shipments`) and FULFILLMENT_SHIPPED (`/fulfillments`).
  */
-export function canonicalShipNoticeUrl(raw: string): string | undefined {
+export function canonicalResourceUrl(raw: string, path: string, filters: Readonly<Record<string, RegExp>>): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return undefined;
   }
-  if (!/^\/shipments\/?$/i.test(url.pathname)) return undefined;
+  if (url.pathname.replace(/\/$/, '').toLowerCase() !== path.toLowerCase()) return undefined;
   const given = new Map<string, string>();
   for (const [name, value] of url.searchParams) if (!given.has(name.toLowerCase())) given.set(name.toLowerCase(), value);
-  const out = new URL('/shipments', url.origin);
-  for (const name of SHIP_NOTICE_FILTERS) {
+  const out = new URL(path, url.origin);
+  for (const [name, valid] of Object.entries(filters)) {
     const value = given.get(name.toLowerCase());
     if (value === undefined || value === '') continue;
-    if (!FILTER_VALUE[name].test(value)) return undefined;
+    if (!valid.test(value)) return undefined;
     out.searchParams.set(name, value);
   }
   return out.search === '' ? undefined : out.toString();
+}
+
+/** SHIP_NOTIFY's resource URL in canonical form (see canonicalResourceUrl). The origin is checked elsewhere (`isShipStationResourceUrl`). */
+export function canonicalShipNoticeUrl(raw: string): string | undefined {
+  return canonicalResourceUrl(raw, '/shipments', FILTER_VALUE);
 }
 
 /** One page of a canonical notice: with the labels' items, the largest page, a stable order (paging can resume). */
